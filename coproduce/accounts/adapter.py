@@ -1,0 +1,54 @@
+"""Connects allauth to the register and gives its messages our (translated) wording."""
+
+from allauth.account.adapter import DefaultAccountAdapter
+from django.contrib import messages
+from django.utils.translation import gettext_lazy as _
+
+from coproduce.accounts import actions
+
+# allauth names each flash message by template; we say the same things in our own words so they
+# are in our Welsh catalogue.
+MESSAGES = {
+    "account/messages/logged_in.txt": _("You are signed in."),
+    "account/messages/logged_out.txt": _("You have signed out."),
+    "account/messages/email_confirmed.txt": _("Your email address is confirmed."),
+    "account/messages/email_confirmation_sent.txt": _(
+        "We have sent you an email. Follow the link in it to confirm your address."
+    ),
+    "account/messages/password_changed.txt": _("Your password has been changed."),
+    "account/messages/password_set.txt": _("Your password has been set."),
+    "mfa/messages/totp_activated.txt": _("Two-factor authentication is now on."),
+    "mfa/messages/totp_deactivated.txt": _("Two-factor authentication is now off."),
+    "mfa/messages/recovery_codes_generated.txt": _("New recovery codes have been made."),
+}
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    error_messages = DefaultAccountAdapter.error_messages | {
+        "email_password_mismatch": _("The email address or password is not correct."),
+        "too_many_login_attempts": _(
+            "Too many failed attempts to sign in. Wait 5 minutes and try again."
+        ),
+        "email_taken": _("An account already uses this email address."),
+        "invalid_or_expired_key": _("This link is not valid or has expired."),
+        "invalid_password_reset": _("This password reset link is not valid or has expired."),
+        "incorrect_code": _("The code is not correct."),
+        "rate_limited": _("Too many requests. Wait a minute and try again."),
+        "unknown_email": _("No account uses this email address."),
+        "account_inactive": _("This account is not active."),
+        "unverified_primary_email": _("Confirm your email address first."),
+        "enter_current_password": _("Enter your current password."),
+        "incorrect_password": _("The password is not correct."),
+    }
+
+    def add_message(self, request, level, message_template=None, message_context=None,
+                    extra_tags="", message=None):
+        text = message or MESSAGES.get(message_template)
+        if text:
+            messages.add_message(request, level, text, extra_tags=extra_tags)
+
+    def save_user(self, request, user, form, commit=True):
+        user = super().save_user(request, user, form, commit=False)
+        return actions.complete_signup(
+            by=None, user=user, full_name=form.cleaned_data.get("full_name", "")
+        )

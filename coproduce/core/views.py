@@ -1,0 +1,89 @@
+"""Site-wide pages: home, language switch, static information pages and the audit log."""
+
+from django.conf import settings
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import translate_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import View
+from django.views.generic import TemplateView
+from rules.contrib.views import PermissionRequiredMixin
+
+from coproduce.people.roles import roles_for
+from coproduce.projects import selectors as project_selectors
+
+from .models import AuditEvent
+
+
+class Home(TemplateView):
+    template_name = "core/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        if user.is_authenticated:
+            context["meetings"] = project_selectors.upcoming_meetings_for(user)
+            context["memberships"] = list(project_selectors.my_memberships(user)[:20])
+            context["roles"] = roles_for(user)
+        return context
+
+
+class SetLanguage(View):
+    """Switch between English and Cymraeg and come back to the same page.
+
+    A plain link (GET) rather than a form, so it works from any page, by keyboard, without
+    JavaScript; it changes only a preference cookie.
+    """
+
+    def get(self, request, code):
+        if code not in dict(settings.LANGUAGES):
+            code = settings.LANGUAGES[0][0]
+        next_url = request.GET.get("next") or "/"
+        if not url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            next_url = "/"
+        response = HttpResponseRedirect(translate_url(next_url, code))
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            code,
+            max_age=60 * 60 * 24 * 365,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        )
+        return response
+
+
+class InfoPage(TemplateView):
+    pass
+
+
+class Me(View):
+    def get(self, request):
+        if not request.user.is_authenticated:
+            return redirect("account_login")
+        person_id = roles_for(request.user).person_id
+        if person_id is None:
+            return redirect("home")
+        return redirect("people:detail", pk=person_id)
+
+
+class AuditLog(PermissionRequiredMixin, TemplateView):
+    permission_required = "core.view_audit"
+    template_name = "core/audit.html"
+    raise_exception = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        events = AuditEvent.objects.all()
+        action = self.request.GET.get("action", "").strip()
+        if action:
+            events = events.filter(action__startswith=action)
+        page = Paginator(events, 50).get_page(self.request.GET.get("page"))
+        context.update(page=page, action=action)
+        return context
+
+
+def healthz(request):
+    return HttpResponse("ok", content_type="text/plain")

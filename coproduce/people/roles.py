@@ -1,0 +1,76 @@
+"""Who a signed-in user is in the product: their register entry and organisation roles.
+
+Computed once per request (cached on the user object) because every permission check needs it.
+"""
+
+from dataclasses import dataclass, field
+
+from .models import OrganisationLink, OrganisationRole
+
+
+@dataclass(frozen=True)
+class Roles:
+    person_id: int | None = None
+    admin_orgs: frozenset[int] = field(default_factory=frozenset)
+    lead_orgs: frozenset[int] = field(default_factory=frozenset)
+    staff_orgs: frozenset[int] = field(default_factory=frozenset)
+    superuser: bool = False
+
+    @property
+    def is_admin(self) -> bool:
+        return self.superuser or bool(self.admin_orgs)
+
+    @property
+    def is_lead(self) -> bool:
+        return bool(self.lead_orgs)
+
+    @property
+    def managing_orgs(self) -> frozenset[int]:
+        """Organisations whose projects this user may manage (admins and coproduction leads)."""
+        return self.admin_orgs | self.lead_orgs
+
+
+ANONYMOUS = Roles()
+
+
+def roles_for(user) -> Roles:
+    if user is None or not user.is_authenticated:
+        return ANONYMOUS
+    cached = getattr(user, "_coproduce_roles", None)
+    if cached is not None:
+        return cached
+    person = getattr(user, "person", None) if _has_person(user) else None
+    admin, lead, staff = set(), set(), set()
+    if person is not None and person.erased_at is None:
+        for org_id, role in OrganisationLink.objects.filter(person=person).values_list(
+            "organisation_id", "role"
+        ):
+            if role == OrganisationRole.ADMIN:
+                admin.add(org_id)
+            elif role == OrganisationRole.LEAD:
+                lead.add(org_id)
+            elif role == OrganisationRole.STAFF:
+                staff.add(org_id)
+    roles = Roles(
+        person_id=person.pk if person is not None else None,
+        admin_orgs=frozenset(admin),
+        lead_orgs=frozenset(lead),
+        staff_orgs=frozenset(staff),
+        superuser=user.is_superuser,
+    )
+    user._coproduce_roles = roles
+    return roles
+
+
+def _has_person(user) -> bool:
+    try:
+        user.person  # noqa: B018 - touching the reverse one-to-one loads it
+    except Exception:  # RelatedObjectDoesNotExist
+        return False
+    return True
+
+
+def forget(user) -> None:
+    """Drop the cached roles after an action changes them."""
+    if hasattr(user, "_coproduce_roles"):
+        del user._coproduce_roles

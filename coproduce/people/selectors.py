@@ -1,0 +1,147 @@
+"""Reads of people and organisations that cross relations."""
+
+from django.db.models import Prefetch, Q, QuerySet
+
+from coproduce.core.models import AuditEvent
+
+from .models import Consent, Organisation, OrganisationLink, Person
+
+
+def register(
+    *,
+    q: str = "",
+    perspective: str = "",
+    access_need: str = "",
+    language: str = "",
+    organisation: int | None = None,
+    include_erased: bool = False,
+) -> QuerySet[Person]:
+    """The involvement register, searched and filtered; prefetches what the list shows so the
+    number of queries does not grow with the number of people."""
+    people = Person.objects.all()
+    if not include_erased:
+        people = people.filter(erased_at__isnull=True)
+    if q:
+        terms = q.split()
+        for term in terms:
+            people = people.filter(
+                Q(full_name__icontains=term)
+                | Q(preferred_name__icontains=term)
+                | Q(email__icontains=term)
+                | Q(interests__icontains=term)
+            )
+    if perspective:
+        people = people.filter(perspectives__code=perspective)
+    if access_need:
+        people = people.filter(access_needs__code=access_need)
+    if language:
+        people = people.filter(preferred_language=language)
+    if organisation:
+        people = people.filter(organisation_links__organisation_id=organisation)
+    return people.distinct().prefetch_related(
+        "perspectives",
+        "access_needs",
+        Prefetch(
+            "organisation_links",
+            queryset=OrganisationLink.objects.select_related("organisation"),
+        ),
+    )
+
+
+def person_detail(pk: int) -> Person:
+    return (
+        Person.objects.select_related("user")
+        .prefetch_related(
+            "perspectives",
+            "access_needs",
+            Prefetch("consents", queryset=Consent.objects.order_by("-given_at")),
+            Prefetch(
+                "organisation_links",
+                queryset=OrganisationLink.objects.select_related("organisation"),
+            ),
+        )
+        .get(pk=pk)
+    )
+
+
+def organisations_with_counts() -> QuerySet[Organisation]:
+    from django.db.models import Count
+
+    return Organisation.objects.annotate(people_count=Count("links", distinct=True))
+
+
+def person_export_data(person: Person) -> dict:
+    """Everything held about one person, for a subject access request."""
+    from coproduce.projects.models import Attendance, Membership
+
+    person = person_detail(person.pk)
+    memberships = Membership.objects.filter(person=person).select_related("project")
+    attendance = Attendance.objects.filter(person=person).select_related("meeting__project")
+    events = AuditEvent.objects.filter(
+        Q(object_type="people.person", object_id=str(person.pk))
+        | Q(on_behalf_of_id=person.pk)
+        | (Q(actor_id=person.user_id) if person.user_id else Q(pk__in=[]))
+    ).order_by("created_at", "id")
+    return {
+        "person": {
+            "id": person.pk,
+            "full_name": person.full_name,
+            "preferred_name": person.preferred_name,
+            "email": person.email,
+            "phone": person.phone,
+            "address": person.address,
+            "contact_preference": person.contact_preference,
+            "preferred_language": person.preferred_language,
+            "access_needs": sorted(a.code for a in person.access_needs.all()),
+            "access_needs_other": person.access_needs_other,
+            "perspectives": sorted(p.code for p in person.perspectives.all()),
+            "interests": person.interests,
+            "account_email": person.user.email if person.user_id else None,
+            "created_at": person.created_at.isoformat(),
+            "updated_at": person.updated_at.isoformat(),
+            "erased_at": person.erased_at.isoformat() if person.erased_at else None,
+        },
+        "consents": [
+            {
+                "purpose": c.purpose,
+                "method": c.method,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+                "notes": c.notes,
+            }
+            for c in person.consents.all()
+        ],
+        "organisations": [
+            {"organisation": link.organisation.name, "role": link.role, "job_title": link.job_title}
+            for link in person.organisation_links.all()
+        ],
+        "memberships": [
+            {
+                "project": m.project.title,
+                "perspective": m.perspective,
+                "role": m.role,
+                "joined_on": m.joined_on.isoformat(),
+                "left_on": m.left_on.isoformat() if m.left_on else None,
+            }
+            for m in memberships
+        ],
+        "attendance": [
+            {
+                "project": a.meeting.project.title,
+                "meeting": a.meeting.title,
+                "starts_at": a.meeting.starts_at.isoformat(),
+                "status": a.status,
+            }
+            for a in attendance
+        ],
+        "audit": [
+            {
+                "time": e.created_at.isoformat(),
+                "actor": e.actor_label,
+                "action": e.action,
+                "object": e.object_repr,
+                "changes": e.changes,
+            }
+            for e in events
+        ],
+    }

@@ -1,0 +1,27 @@
+from django.urls import include, path
+
+from coproduce.api.urls import api
+from coproduce.core import views as core
+
+urlpatterns = [
+    path("", core.Home.as_view(), name="home"),
+    path("language/<str:code>/", core.SetLanguage.as_view(), name="set_language"),
+    path("about/", core.InfoPage.as_view(template_name="core/about.html"), name="about"),
+    path(
+        "accessibility/",
+        core.InfoPage.as_view(template_name="core/accessibility.html"),
+        name="accessibility",
+    ),
+    path("privacy/", core.InfoPage.as_view(template_name="core/privacy.html"), name="privacy"),
+    path("me/", core.Me.as_view(), name="me"),
+    path("audit/", core.AuditLog.as_view(), name="audit"),
+    path("healthz", core.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("", include("coproduce.people.urls")),
+    path("", include("coproduce.projects.urls")),
+    path("api/v1/", api.urls),
+]
+
+handler403 = "coproduce.core.errors.forbidden"
+handler404 = "coproduce.core.errors.not_found"
+handler500 = "coproduce.core.errors.server_error"
