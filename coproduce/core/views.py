@@ -8,11 +8,11 @@ from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
-from rules.contrib.views import PermissionRequiredMixin
 
 from coproduce.people.roles import roles_for
 from coproduce.projects import selectors as project_selectors
 
+from .mixins import ObjectPermissionMixin
 from .models import AuditEvent
 
 
@@ -69,10 +69,9 @@ class Me(View):
         return redirect("people:detail", pk=person_id)
 
 
-class AuditLog(PermissionRequiredMixin, TemplateView):
+class AuditLog(ObjectPermissionMixin, TemplateView):
     permission_required = "core.view_audit"
     template_name = "core/audit.html"
-    raise_exception = True
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

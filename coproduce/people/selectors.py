@@ -77,8 +77,10 @@ def person_export_data(person: Person) -> dict:
     person = person_detail(person.pk)
     memberships = Membership.objects.filter(person=person).select_related("project")
     attendance = Attendance.objects.filter(person=person).select_related("meeting__project")
+    consent_ids = [str(c.pk) for c in person.consents.all()]
     events = AuditEvent.objects.filter(
         Q(object_type="people.person", object_id=str(person.pk))
+        | Q(object_type="people.consent", object_id__in=consent_ids)
         | Q(on_behalf_of_id=person.pk)
         | (Q(actor_id=person.user_id) if person.user_id else Q(pk__in=[]))
     ).order_by("created_at", "id")
