@@ -53,9 +53,20 @@ def demo(args) -> int:
     worker = subprocess.Popen([sys.executable, "-m", "coproduce.cli", "worker"], env=env)
     server = subprocess.Popen(
         [
-            sys.executable, "-m", "gunicorn", "coproduce.wsgi:application",
-            "--bind", f"127.0.0.1:{args.port}", "--workers", "2", "--threads", "4",
-            "--access-logfile", "-", "--log-level", "warning",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coproduce.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{args.port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--access-logfile",
+            "-",
+            "--log-level",
+            "warning",
         ],
         env=env,
     )
@@ -92,8 +103,16 @@ def serve(args) -> int:
     os.execvp(
         sys.executable,
         [
-            sys.executable, "-m", "gunicorn", "coproduce.wsgi:application",
-            "--bind", bind, "--workers", str(args.workers), "--access-logfile", "-",
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "coproduce.wsgi:application",
+            "--bind",
+            bind,
+            "--workers",
+            str(args.workers),
+            "--access-logfile",
+            "-",
         ],
     )
 

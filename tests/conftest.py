@@ -31,11 +31,11 @@ def world(db):
     other_lead = person_with_user(full_name="Olu Otherlead")
     OrganisationLinkFactory(person=other_lead, organisation=other_org, role="lead")
     cochair = person_with_user(full_name="Cerys Cochair")
-    MembershipFactory(project=project, person=cochair, role="co_chair",
-                      perspective="lived_experience")
+    MembershipFactory(
+        project=project, person=cochair, role="co_chair", perspective="lived_experience"
+    )
     member = person_with_user(full_name="Mo Member")
-    MembershipFactory(project=project, person=member, role="member",
-                      perspective="lived_experience")
+    MembershipFactory(project=project, person=member, role="member", perspective="lived_experience")
     outsider = person_with_user(full_name="Nia Nobody")
     meeting = MeetingFactory(project=project)
     return {

@@ -50,32 +50,55 @@ def sweep(world):
         "people:detail": (reverse("people:detail", args=[member.pk]), MANAGERS | {"member"}, 200),
         "people:update": (reverse("people:update", args=[member.pk]), MANAGERS | {"member"}, 200),
         "people:consent_create": (
-            reverse("people:consent_create", args=[member.pk]), MANAGERS | {"member"}, 200),
+            reverse("people:consent_create", args=[member.pk]),
+            MANAGERS | {"member"},
+            200,
+        ),
         "people:consent_withdraw": (
             reverse("people:consent_withdraw", args=[member.pk, consent.pk]),
-            MANAGERS | {"member"}, 200),
+            MANAGERS | {"member"},
+            200,
+        ),
         "people:export": (reverse("people:export", args=[member.pk]), MANAGERS | {"member"}, 200),
         "people:erase": (reverse("people:erase", args=[member.pk]), {"admin"}, 200),
         "people:link_create": (reverse("people:link_create", args=[member.pk]), {"admin"}, 200),
         "people:link_delete": (
-            reverse("people:link_delete", args=[member.pk, link.pk]), {"admin"}, 405),
+            reverse("people:link_delete", args=[member.pk, link.pk]),
+            {"admin"},
+            405,
+        ),
         "people:organisations": (reverse("people:organisations"), SIGNED_IN, 200),
         "people:organisation_create": (reverse("people:organisation_create"), {"admin"}, 200),
         "people:organisation_update": (
-            reverse("people:organisation_update", args=[o]), {"admin"}, 200),
+            reverse("people:organisation_update", args=[o]),
+            {"admin"},
+            200,
+        ),
         "projects:list": (reverse("projects:list"), SIGNED_IN, 200),
         "projects:create": (reverse("projects:create"), MANAGERS, 200),
         "projects:detail": (reverse("projects:detail", args=[p]), PROJECT_VIEW, 200),
         "projects:update": (reverse("projects:update", args=[p]), PROJECT_MANAGE, 200),
         "projects:member_create": (
-            reverse("projects:member_create", args=[p]), PROJECT_MANAGE, 200),
+            reverse("projects:member_create", args=[p]),
+            PROJECT_MANAGE,
+            200,
+        ),
         "projects:member_update": (
-            reverse("projects:member_update", args=[membership.pk]), PROJECT_MANAGE, 200),
+            reverse("projects:member_update", args=[membership.pk]),
+            PROJECT_MANAGE,
+            200,
+        ),
         "projects:meeting_create": (
-            reverse("projects:meeting_create", args=[p]), PROJECT_MANAGE, 200),
+            reverse("projects:meeting_create", args=[p]),
+            PROJECT_MANAGE,
+            200,
+        ),
         "projects:meeting": (reverse("projects:meeting", args=[m]), PROJECT_VIEW, 200),
         "projects:meeting_update": (
-            reverse("projects:meeting_update", args=[m]), PROJECT_MANAGE, 200),
+            reverse("projects:meeting_update", args=[m]),
+            PROJECT_MANAGE,
+            200,
+        ),
         "projects:paper_create": (reverse("projects:paper_create", args=[m]), PROJECT_MANAGE, 200),
         "projects:attendance": (reverse("projects:attendance", args=[m]), PROJECT_MANAGE, 200),
         "projects:calendar": (reverse("projects:calendar", args=[m]), PROJECT_VIEW, 200),
@@ -110,7 +133,8 @@ def _state():
 
 def test_sweep_covers_every_url(sweep):
     ours = {
-        n for n in _names(get_resolver().url_patterns)
+        n
+        for n in _names(get_resolver().url_patterns)
         if not n.startswith(("account_", "mfa_")) and n != "api-1.0.0:api-root"
     }
     assert ours - set(sweep) == set()
@@ -137,11 +161,23 @@ def test_sweep_get_every_url_for_role(sweep, world, client_for, role):
 
 
 WRITES = [
-    "people:create", "people:update", "people:consent_create", "people:consent_withdraw",
-    "people:erase", "people:link_create", "people:link_delete", "people:organisation_create",
-    "people:organisation_update", "projects:create", "projects:update",
-    "projects:member_create", "projects:member_update", "projects:meeting_create",
-    "projects:meeting_update", "projects:paper_create", "projects:attendance",
+    "people:create",
+    "people:update",
+    "people:consent_create",
+    "people:consent_withdraw",
+    "people:erase",
+    "people:link_create",
+    "people:link_delete",
+    "people:organisation_create",
+    "people:organisation_update",
+    "projects:create",
+    "projects:update",
+    "projects:member_create",
+    "projects:member_update",
+    "projects:meeting_create",
+    "projects:meeting_update",
+    "projects:paper_create",
+    "projects:attendance",
 ]
 
 
@@ -149,13 +185,30 @@ WRITES = [
 def test_sweep_refused_writes_change_nothing(sweep, world, client_for, role):
     client = client_for(_person(world, role))
     payload = {
-        "full_name": "Changed", "reason": "test", "confirm": "on", "purpose": "research",
-        "method": "paper", "organisation": world["org"].pk, "role": "admin", "name": "X",
-        "slug": "x", "kind": "trust", "title": "Changed", "purpose_text": "x", "scale": "team",
-        "stage": "co_design", "status": "active", "organisations": [world["org"].pk],
-        "person": world["outsider"].pk, "perspective": "carer", "date": "2030-01-01",
-        "start_time": "10:00", "end_time": "11:00", "place": "Hall",
-        "contact_preference": "email", "preferred_language": "en",
+        "full_name": "Changed",
+        "reason": "test",
+        "confirm": "on",
+        "purpose": "research",
+        "method": "paper",
+        "organisation": world["org"].pk,
+        "role": "admin",
+        "name": "X",
+        "slug": "x",
+        "kind": "trust",
+        "title": "Changed",
+        "purpose_text": "x",
+        "scale": "team",
+        "stage": "co_design",
+        "status": "active",
+        "organisations": [world["org"].pk],
+        "person": world["outsider"].pk,
+        "perspective": "carer",
+        "date": "2030-01-01",
+        "start_time": "10:00",
+        "end_time": "11:00",
+        "place": "Hall",
+        "contact_preference": "email",
+        "preferred_language": "en",
     }
     checked = 0
     for name in WRITES:

@@ -17,7 +17,9 @@ def complete_signup(*, by, user, full_name: str):
     e-mail (made by staff for a paper-first participant) or a new one."""
     user.email = user.email.lower()
     user.save()
-    person = Person.objects.filter(email=user.email, user__isnull=True, erased_at__isnull=True).first()
+    person = Person.objects.filter(
+        email=user.email, user__isnull=True, erased_at__isnull=True
+    ).first()
     if person is not None:
         person.user = user
         person.save(update_fields=["user"])
@@ -31,8 +33,15 @@ def complete_signup(*, by, user, full_name: str):
 
 
 @transaction.atomic
-def create_account(*, by, person: Person, email: str, password: str | None = None,
-                   verified: bool = True, superuser: bool = False):
+def create_account(
+    *,
+    by,
+    person: Person,
+    email: str,
+    password: str | None = None,
+    verified: bool = True,
+    superuser: bool = False,
+):
     """Give a register entry an account (used by admins and the demo)."""
     User = get_user_model()
     email = email.strip().lower()

@@ -41,8 +41,15 @@ class AccountAdapter(DefaultAccountAdapter):
         "incorrect_password": _("The password is not correct."),
     }
 
-    def add_message(self, request, level, message_template=None, message_context=None,
-                    extra_tags="", message=None):
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ):
         text = message or MESSAGES.get(message_template)
         if text:
             messages.add_message(request, level, text, extra_tags=extra_tags)

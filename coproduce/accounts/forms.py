@@ -22,8 +22,11 @@ class LoginForm(account_forms.LoginForm):
         super().__init__(*args, **kwargs)
         _relabel(
             self,
-            {"login": _("Email address"), "password": _("Password"),
-             "remember": _("Keep me signed in on this device")},
+            {
+                "login": _("Email address"),
+                "password": _("Password"),
+                "remember": _("Keep me signed in on this device"),
+            },
             {"login": "email", "password": "current-password"},
         )
         self.fields["password"].help_text = ""
@@ -37,10 +40,17 @@ class SignupForm(account_forms.SignupForm):
         super().__init__(*args, **kwargs)
         _relabel(
             self,
-            {"email": _("Email address"), "password1": _("Password"),
-             "password2": _("Password (again)")},
-            {"email": "email", "password1": "new-password", "password2": "new-password",
-             "full_name": "name"},
+            {
+                "email": _("Email address"),
+                "password1": _("Password"),
+                "password2": _("Password (again)"),
+            },
+            {
+                "email": "email",
+                "password1": "new-password",
+                "password2": "new-password",
+                "full_name": "name",
+            },
         )
         self.fields["password1"].help_text = _(
             "At least 8 characters. Avoid common passwords and ones that are all numbers."

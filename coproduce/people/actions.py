@@ -224,14 +224,19 @@ def _give_consent(*, by, person, purpose, method, notes="", on_behalf_of=None) -
 
 
 @transaction.atomic
-def give_consent(*, by, person: Person, purpose: str, method: str, notes: str = "",
-                 on_behalf_of=None) -> Consent:
+def give_consent(
+    *, by, person: Person, purpose: str, method: str, notes: str = "", on_behalf_of=None
+) -> Consent:
     if person.erased_at:
         raise ValidationError(_("This person has been erased and cannot be changed."))
     if person.consents.filter(purpose=purpose, withdrawn_at__isnull=True).exists():
         raise ValidationError({"purpose": _("This consent is already recorded and current.")})
     return _give_consent(
-        by=by, person=person, purpose=purpose, method=method, notes=notes,
+        by=by,
+        person=person,
+        purpose=purpose,
+        method=method,
+        notes=notes,
         on_behalf_of=on_behalf_of,
     )
 
@@ -261,8 +266,9 @@ def withdraw_consent(*, by, consent: Consent, on_behalf_of=None) -> Consent:
 
 
 @transaction.atomic
-def link_organisation(*, by, person: Person, organisation: Organisation, role: str,
-                      job_title: str = "") -> OrganisationLink:
+def link_organisation(
+    *, by, person: Person, organisation: Organisation, role: str, job_title: str = ""
+) -> OrganisationLink:
     link = OrganisationLink.objects.filter(person=person, organisation=organisation).first()
     before = audit.snapshot(link, ("role", "job_title")) if link else {}
     if link is None:
@@ -310,7 +316,9 @@ def erase_person(*, by, person: Person, reason: str) -> Person:
     if person.erased_at:
         raise ValidationError(_("This person has already been erased."))
     if not reason.strip():
-        raise ValidationError({"reason": _("Give the reason for erasure (for example, the request).")})
+        raise ValidationError(
+            {"reason": _("Give the reason for erasure (for example, the request).")}
+        )
     pseudonym = _("Erased person %(number)s") % {"number": person.pk}
     person.full_name = pseudonym
     person.preferred_name = ""

@@ -17,7 +17,9 @@ from .models import (
 class PersonForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=200)
     preferred_name = forms.CharField(
-        label=_("Preferred name"), max_length=100, required=False,
+        label=_("Preferred name"),
+        max_length=100,
+        required=False,
         help_text=_("What they like to be called."),
     )
     email = forms.EmailField(label=_("Email"), required=False)
@@ -38,14 +40,18 @@ class PersonForm(forms.Form):
         initial=Language.ENGLISH,
     )
     interests = forms.CharField(
-        label=_("Interests"), required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        label=_("Interests"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Services, conditions or topics they want to be involved in."),
     )
     special_category_consent = forms.BooleanField(
         label=_("They agree to us recording their access needs and perspectives"),
         required=False,
-        help_text=_("This information is optional. Only coproduction leads, organisation "
-                    "admins and the person themselves can see it."),
+        help_text=_(
+            "This information is optional. Only coproduction leads, organisation "
+            "admins and the person themselves can see it."
+        ),
     )
     access_needs = forms.MultipleChoiceField(
         label=_("Communication and access needs"),
@@ -122,7 +128,8 @@ class EraseForm(forms.Form):
 class OrganisationForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=200)
     slug = forms.SlugField(
-        label=_("Short name for web addresses"), max_length=80,
+        label=_("Short name for web addresses"),
+        max_length=80,
         help_text=_("Lower-case letters, numbers and hyphens, for example cwm-taf-health-board."),
     )
     kind = forms.ChoiceField(label=_("Type"), choices=OrganisationKind.choices)

@@ -120,6 +120,9 @@ class AccessNeed(models.Model):
         ]
         indexes = [models.Index(fields=["code", "person"])]
 
+    def __str__(self) -> str:
+        return self.get_code_display()
+
 
 class Perspective(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="perspectives")
@@ -130,6 +133,9 @@ class Perspective(models.Model):
             models.UniqueConstraint(fields=["person", "code"], name="unique_perspective")
         ]
         indexes = [models.Index(fields=["code", "person"])]
+
+    def __str__(self) -> str:
+        return self.get_code_display()
 
 
 class ConsentPurpose(models.TextChoices):
@@ -181,9 +187,7 @@ class OrganisationLink(models.Model):
     """A person's link to an organisation; its role also grants what they may do in the product."""
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="organisation_links")
-    organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="links"
-    )
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="links")
     role = models.CharField(_("role"), max_length=10, choices=OrganisationRole.choices)
     job_title = models.CharField(_("job title or description"), max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)

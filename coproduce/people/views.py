@@ -85,8 +85,10 @@ class PersonCreate(ActionFormView):
             consent_method="verbal" if on_behalf else "online",
             **data,
         )
-        messages.success(self.request, _("%(name)s has been added to the register.") % {
-            "name": person.display_name})
+        messages.success(
+            self.request,
+            _("%(name)s has been added to the register.") % {"name": person.display_name},
+        )
         return person
 
     def get_success_url(self, result=None):
@@ -217,8 +219,9 @@ class OrganisationLinkCreate(PersonMixin, ActionFormView):
     form_class = OrganisationLinkForm
 
     def perform(self, form):
-        link = actions.link_organisation(by=self.request.user, person=self.person,
-                                         **form.cleaned_data)
+        link = actions.link_organisation(
+            by=self.request.user, person=self.person, **form.cleaned_data
+        )
         messages.success(self.request, _("Organisation link saved."))
         return link
 

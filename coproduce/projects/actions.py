@@ -71,8 +71,9 @@ def update_project(*, by, project: Project, organisations=None, **fields) -> Pro
 
 
 @transaction.atomic
-def add_member(*, by, project: Project, person, perspective: str, role: str,
-               joined_on=None) -> Membership:
+def add_member(
+    *, by, project: Project, person, perspective: str, role: str, joined_on=None
+) -> Membership:
     if person.erased_at:
         raise ValidationError({"person": _("This person has been erased.")})
     if Membership.objects.filter(project=project, person=person, left_on__isnull=True).exists():
@@ -100,8 +101,9 @@ def add_member(*, by, project: Project, person, perspective: str, role: str,
 
 
 @transaction.atomic
-def update_membership(*, by, membership: Membership, perspective: str, role: str,
-                      left_on=None) -> Membership:
+def update_membership(
+    *, by, membership: Membership, perspective: str, role: str, left_on=None
+) -> Membership:
     fields = ("perspective", "role", "left_on")
     before = audit.snapshot(membership, fields)
     membership.perspective = perspective

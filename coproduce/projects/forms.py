@@ -12,17 +12,22 @@ from .models import AttendanceStatus, MemberRole, Scale, Stage, Status
 class ProjectForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     purpose = forms.CharField(
-        label=_("Purpose"), widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Purpose"),
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why the project exists, in plain language."),
     )
     shared_aims = forms.CharField(
-        label=_("Shared aims"), required=False, widget=forms.Textarea(attrs={"rows": 4}),
+        label=_("Shared aims"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What everyone involved has agreed to work towards."),
     )
     scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices, widget=forms.RadioSelect)
     stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect)
     status = forms.ChoiceField(
-        label=_("Status"), choices=Status.choices, widget=forms.RadioSelect,
+        label=_("Status"),
+        choices=Status.choices,
+        widget=forms.RadioSelect,
         initial=Status.PLANNING,
     )
     organisations = forms.ModelMultipleChoiceField(
@@ -44,7 +49,9 @@ class MembershipForm(forms.Form):
         widget=forms.RadioSelect,
     )
     role = forms.ChoiceField(
-        label=_("Role"), choices=MemberRole.choices, widget=forms.RadioSelect,
+        label=_("Role"),
+        choices=MemberRole.choices,
+        widget=forms.RadioSelect,
         initial=MemberRole.MEMBER,
         help_text=_("Co-chairs have the same powers whatever their perspective."),
     )
@@ -58,7 +65,8 @@ class MembershipUpdateForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, widget=forms.RadioSelect)
     left_on = forms.DateField(
-        label=_("Date they left"), required=False,
+        label=_("Date they left"),
+        required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave blank while they are still a member."),
     )
@@ -80,12 +88,17 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     accessibility = forms.CharField(
-        label=_("Accessibility arrangements"), required=False,
+        label=_("Accessibility arrangements"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("For example: step-free entrance, hearing loop, BSL interpreter booked, "
-                    "papers in easy read."),
+        help_text=_(
+            "For example: step-free entrance, hearing loop, BSL interpreter booked, "
+            "papers in easy read."
+        ),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 5}))
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
     cancelled = forms.BooleanField(label=_("This meeting is cancelled"), required=False)
 
     def meeting_fields(self) -> dict:
@@ -98,8 +111,12 @@ class MeetingForm(forms.Form):
 
 
 class PaperForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200, required=False,
-                            help_text=_("If you leave this blank, the file name is used."))
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        required=False,
+        help_text=_("If you leave this blank, the file name is used."),
+    )
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, Word, OpenDocument, Excel, PowerPoint, text, PNG or JPEG; up to 10 MB."),

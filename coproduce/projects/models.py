@@ -66,9 +66,7 @@ class Membership(models.Model):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="memberships")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships")
-    perspective = models.CharField(
-        _("perspective"), max_length=20, choices=PerspectiveCode.choices
-    )
+    perspective = models.CharField(_("perspective"), max_length=20, choices=PerspectiveCode.choices)
     role = models.CharField(_("role"), max_length=10, choices=MemberRole.choices)
     joined_on = models.DateField(_("joined"), default=timezone.localdate)
     left_on = models.DateField(_("left"), null=True, blank=True)
@@ -150,9 +148,7 @@ class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendance")
     # The perspective they brought to this meeting, kept even if their membership changes later.
-    perspective = models.CharField(
-        _("perspective"), max_length=20, choices=PerspectiveCode.choices
-    )
+    perspective = models.CharField(_("perspective"), max_length=20, choices=PerspectiveCode.choices)
     status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
 
     class Meta:

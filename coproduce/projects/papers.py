@@ -35,8 +35,10 @@ def check_paper(upload) -> str:
     if extension not in ALLOWED:
         raise ValidationError(
             {
-                "file": _("The paper must be a PDF, Word, OpenDocument, Excel, PowerPoint, "
-                          "text, PNG or JPEG file.")
+                "file": _(
+                    "The paper must be a PDF, Word, OpenDocument, Excel, PowerPoint, "
+                    "text, PNG or JPEG file."
+                )
             }
         )
     if upload.size == 0:

@@ -14,9 +14,11 @@ def visible_projects(user) -> QuerySet[Project]:
     roles = roles_for(user)
     projects = Project.objects.all()
     if not roles.superuser:
-        condition = Q(
-            memberships__person_id=roles.person_id, memberships__left_on__isnull=True
-        ) if roles.person_id else Q(pk__in=[])
+        condition = (
+            Q(memberships__person_id=roles.person_id, memberships__left_on__isnull=True)
+            if roles.person_id
+            else Q(pk__in=[])
+        )
         if roles.managing_orgs:
             condition |= Q(organisations__in=roles.managing_orgs)
         projects = projects.filter(condition)

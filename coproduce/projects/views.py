@@ -30,8 +30,9 @@ PAGE_SIZE = 25
 class ProjectMixin:
     @cached_property
     def project(self):
-        return get_object_or_404(Project.objects.prefetch_related("organisations"),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Project.objects.prefetch_related("organisations"), pk=self.kwargs["pk"]
+        )
 
     def get_permission_object(self):
         return self.project
@@ -130,9 +131,9 @@ class MembershipCreate(ProjectMixin, ActionFormView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         q = self.request.GET.get("q", "").strip()
-        current = Membership.objects.filter(
-            project=self.project, left_on__isnull=True
-        ).values("person_id")
+        current = Membership.objects.filter(project=self.project, left_on__isnull=True).values(
+            "person_id"
+        )
         candidates = people_selectors.register(q=q).exclude(pk__in=current)[:50] if q else []
         context.update(q=q, candidates=candidates)
         return context
@@ -271,8 +272,9 @@ class PaperDownload(ObjectPermissionMixin, View):
 
     @cached_property
     def paper(self):
-        return get_object_or_404(Paper.objects.select_related("meeting__project"),
-                                 pk=self.kwargs["pk"])
+        return get_object_or_404(
+            Paper.objects.select_related("meeting__project"), pk=self.kwargs["pk"]
+        )
 
     def get_permission_object(self):
         return self.paper.meeting.project

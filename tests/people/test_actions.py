@@ -31,8 +31,12 @@ def test_create_person_access_needs_need_consent(staff):
 
 def test_create_person_access_needs_with_consent(staff):
     person = actions.create_person(
-        by=staff, full_name="With Consent", access_needs=["bsl", "step_free"],
-        special_category_consent=True, recorded_in_presence=True, consent_method="verbal",
+        by=staff,
+        full_name="With Consent",
+        access_needs=["bsl", "step_free"],
+        special_category_consent=True,
+        recorded_in_presence=True,
+        consent_method="verbal",
     )
     assert sorted(person.access_needs.values_list("code", flat=True)) == ["bsl", "step_free"]
     event = AuditEvent.objects.get(action="person.create")
@@ -42,7 +46,10 @@ def test_create_person_access_needs_with_consent(staff):
 
 def test_withdraw_special_category_consent_deletes_data(staff):
     person = actions.create_person(
-        by=staff, full_name="Withdrawer", access_needs=["bsl"], perspectives=["carer"],
+        by=staff,
+        full_name="Withdrawer",
+        access_needs=["bsl"],
+        perspectives=["carer"],
         special_category_consent=True,
     )
     consent = person.consents.get()
@@ -89,7 +96,10 @@ def test_erase_person_needs_reason(staff):
 
 def test_export_person_contains_everything(staff):
     person = actions.create_person(
-        by=staff, full_name="Exported", email="e@example.org", perspectives=["carer"],
+        by=staff,
+        full_name="Exported",
+        email="e@example.org",
+        perspectives=["carer"],
         special_category_consent=True,
     )
     MembershipFactory(person=person, role="co_chair")

@@ -1,0 +1,118 @@
+"""The main user journeys, by a real browser, with an accessibility scan on every page."""
+
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from coproduce.projects.models import Attendance, Meeting, Membership, Project
+
+from ..factories import (
+    OrganisationFactory,
+    OrganisationLinkFactory,
+    PersonFactory,
+    person_with_user,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def sign_in(page, axe_check, email, password="correct-horse-battery"):
+    page.goto("/accounts/login/")
+    axe_check(page)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/")
+
+
+def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
+    org = OrganisationFactory(name="Dyffryn Teg Health Board")
+    lead = person_with_user(full_name="Lowri Lead")
+    OrganisationLinkFactory(person=lead, organisation=org, role="lead")
+    PersonFactory(full_name="Alun Bevan", email="alun@example.org")
+
+    sign_in(page, axe_check, lead.email)
+    axe_check(page)
+
+    # Create a project.
+    page.get_by_role("link", name="Projects", exact=True).click()
+    axe_check(page)
+    page.get_by_role("link", name="Start a project").click()
+    axe_check(page)
+    page.get_by_role("button", name="Save project").click()  # empty: errors, nothing saved
+    assert page.locator(".nhsuk-error-summary").is_visible()
+    axe_check(page)
+    assert Project.objects.count() == 0
+    page.get_by_label("Title").fill("Better diabetes reviews")
+    page.get_by_label("Purpose").fill("Reviews that start from what matters to the person.")
+    page.get_by_label("Service").check()
+    page.get_by_label("Co-design").check()
+    page.get_by_label("Active").check()
+    page.get_by_label("Dyffryn Teg Health Board").check()
+    page.get_by_role("button", name="Save project").click()
+    page.wait_for_url("**/projects/*/")
+    axe_check(page)
+    project = Project.objects.get()
+
+    # Add a lived-experience co-chair.
+    page.get_by_role("link", name="Add a member").click()
+    axe_check(page)
+    page.get_by_label("Find someone on the involvement register").fill("Alun")
+    page.get_by_role("button", name="Search").click()
+    axe_check(page)
+    page.get_by_label("Alun Bevan (alun@example.org)").check()
+    page.get_by_label("Lived experience").check()
+    page.get_by_label("Co-chair").check()
+    page.get_by_role("button", name="Add to project").click()
+    page.wait_for_url(f"**/projects/{project.pk}/")
+    axe_check(page)
+    membership = Membership.objects.get(project=project)
+    assert (membership.role, membership.perspective) == ("co_chair", "lived_experience")
+
+    # Schedule a meeting, then add a paper.
+    page.get_by_role("link", name="Schedule a meeting").click()
+    axe_check(page)
+    day = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
+    page.get_by_label("Title").fill("First meeting")
+    page.get_by_label("Date").fill(day)
+    page.get_by_label("Start time").fill("10:00")
+    page.get_by_label("End time").fill("12:00")
+    page.get_by_label("Place").fill("Canolfan Gymunedol")
+    page.get_by_label("Accessibility arrangements").fill("Hearing loop; step-free entrance.")
+    page.get_by_role("button", name="Save meeting").click()
+    page.wait_for_url("**/meetings/*/")
+    axe_check(page)
+    meeting = Meeting.objects.get()
+    page.get_by_role("link", name="Add a paper").click()
+    axe_check(page)
+    paper = tmp_path / "agenda.txt"
+    paper.write_text("Agenda\n1. Welcome\n")
+    page.get_by_label("File").set_input_files(str(paper))
+    page.get_by_role("button", name="Upload paper").click()
+    page.wait_for_url(f"**/meetings/{meeting.pk}/")
+    assert page.get_by_role("link", name="agenda.txt").is_visible()
+
+    # Record attendance by keyboard alone.
+    page.get_by_role("link", name="Record attendance").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/attendance/")
+    axe_check(page)
+    page.get_by_role("group", name="Alun Bevan (Lived experience)").get_by_label("Present").focus()
+    page.keyboard.press("Space")
+    page.get_by_role("button", name="Save attendance").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(f"**/meetings/{meeting.pk}/")
+    axe_check(page)
+    assert Attendance.objects.get().status == "present"
+
+    # Switch to Cymraeg: the same page, in Welsh.
+    page.get_by_role("link", name="Cymraeg").click()
+    page.wait_for_url(f"**/meetings/{meeting.pk}/")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    assert page.get_by_role("link", name="English").is_visible()
+    axe_check(page)
+    assert page.blocked_requests == [] or all(
+        "assets.nhs.uk" in url for url in page.blocked_requests
+    )
+    assert len(axe_check.scanned) >= 15
