@@ -12,23 +12,28 @@ BASE_DIR = Path(__file__).resolve().parent
 REPO_DIR = BASE_DIR.parent
 
 
+def env(name: str, default: str = "") -> str:
+    """An environment setting; an empty value (as in a copied .env.example) counts as unset."""
+    return os.environ.get(name) or default
+
+
 def env_bool(name: str, default: bool) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if not value:
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
 def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
 
 
-DATA_DIR = Path(os.environ.get("COPRODUCE_DATA", "var")).resolve()
+DATA_DIR = Path(env("COPRODUCE_DATA", "var")).resolve()
 
 DEBUG = env_bool("DEBUG", False)
 # The demo sets COPRODUCE_DEMO=1: a local, throwaway secret is fine there and nowhere else.
 DEMO = env_bool("COPRODUCE_DEMO", False)
-SECRET_KEY = os.environ.get("SECRET_KEY") or (
+SECRET_KEY = env("SECRET_KEY") or (
     "insecure-demo-key-only-for-local-use" if (DEMO or DEBUG) else ""
 )
 if not SECRET_KEY:
@@ -113,6 +118,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # The embedded default needs its folder before the first connection (zero set-up).
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
     # WAL lets the web server read while the task worker writes; IMMEDIATE avoids
     # "database is locked" on write transactions that start as reads.
     DATABASES["default"]["OPTIONS"] = {
@@ -155,7 +162,7 @@ MEDIA_ROOT = DATA_DIR / "media"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": os.environ.get(
+        "BACKEND": env(
             "STATICFILES_BACKEND", "whitenoise.storage.CompressedManifestStaticFilesStorage"
         )
     },
@@ -163,33 +170,33 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", False)
 
 # Uploads: papers are checked by type and size in the action, this caps the request.
-PAPER_MAX_BYTES = int(os.environ.get("PAPER_MAX_BYTES", str(10 * 1024 * 1024)))
+PAPER_MAX_BYTES = int(env("PAPER_MAX_BYTES", str(10 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = PAPER_MAX_BYTES + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-if os.environ.get("CACHE_URL", "").startswith("file://"):
+if env("CACHE_URL", "").startswith("file://"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": os.environ["CACHE_URL"].removeprefix("file://"),
     }
 
-TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 # E-mail: the console in the demo, SMTP in production.
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if (DEMO or DEBUG)
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST = env("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env("EMAIL_PORT", "587"))
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "coproduce <noreply@localhost>")
-SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "coproduce <noreply@localhost>")
+SITE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 
 # Accounts (django-allauth): e-mail sign-in, mandatory verification, throttled failures.
 LOGIN_URL = "account_login"
@@ -243,7 +250,7 @@ if not (DEMO or DEBUG):
     CSRF_COOKIE_SECURE = True
     LANGUAGE_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
+    SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -256,7 +263,7 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
 NINJA_PAGINATION_PER_PAGE = 50

@@ -4,6 +4,7 @@ from coproduce.core import frontend, i18n
 
 
 class Command(BaseCommand):
+    requires_system_checks = []
     help = "Copy the NHS.UK frontend assets into place and compile the Welsh catalogue."
 
     def add_arguments(self, parser):

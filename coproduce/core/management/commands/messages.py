@@ -4,6 +4,7 @@ from coproduce.core import i18n
 
 
 class Command(BaseCommand):
+    requires_system_checks = []
     help = "Extract translatable strings into the Welsh catalogue and list what lacks Welsh."
 
     def handle(self, *args, **options):
