@@ -8,6 +8,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
+from coproduce.core.formats import file_size
+
 
 def url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
@@ -55,5 +57,10 @@ def environment(**options) -> Environment:
         get_language=translation.get_language,
         settings_languages=settings.LANGUAGES,
     )
-    env.filters.update(local_date=local_date, local_datetime=local_datetime, zip_crumb=zip_crumb)
+    env.filters.update(
+        local_date=local_date,
+        local_datetime=local_datetime,
+        zip_crumb=zip_crumb,
+        file_size=file_size,
+    )
     return env

@@ -139,10 +139,10 @@ AUTHENTICATION_BACKENDS = [
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "coproduce.accounts.validators.UserAttributeSimilarityValidator"},
+    {"NAME": "coproduce.accounts.validators.MinimumLengthValidator"},
+    {"NAME": "coproduce.accounts.validators.CommonPasswordValidator"},
+    {"NAME": "coproduce.accounts.validators.NumericPasswordValidator"},
 ]
 
 # Language: English and Welsh, chosen by cookie so the URL (and the page) stays the same.
@@ -217,6 +217,7 @@ ACCOUNT_FORMS = {
 # Five failed sign-ins for one account in five minutes locks it out for the rest of that window.
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/300s/key"}
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[coproduce] "
+MFA_ADAPTER = "coproduce.accounts.adapter.MFAAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "coproduce"
 MFA_FORMS = {

@@ -25,3 +25,5 @@ urlpatterns = [
 handler403 = "coproduce.core.errors.forbidden"
 handler404 = "coproduce.core.errors.not_found"
 handler500 = "coproduce.core.errors.server_error"
+# allauth looks this up when someone hits a rate limit.
+handler429 = "coproduce.core.errors.too_many_requests"

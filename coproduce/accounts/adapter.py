@@ -1,6 +1,7 @@
 """Connects allauth to the register and gives its messages our (translated) wording."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.mfa.adapter import DefaultMFAAdapter
 from django.contrib import messages
 from django.utils.translation import gettext_lazy as _
 
@@ -17,6 +18,17 @@ MESSAGES = {
     ),
     "account/messages/password_changed.txt": _("Your password has been changed."),
     "account/messages/password_set.txt": _("Your password has been set."),
+    "account/messages/email_deleted.txt": _("The email address has been removed."),
+    "account/messages/primary_email_set.txt": _("Your main email address has been changed."),
+    "account/messages/cannot_delete_primary_email.txt": _(
+        "You cannot remove your main email address."
+    ),
+    "account/messages/email_confirmation_failed.txt": _(
+        "This email address is already confirmed by another account."
+    ),
+    "account/messages/unverified_primary_email.txt": _(
+        "Your main email address must be confirmed first."
+    ),
     "mfa/messages/totp_activated.txt": _("Two-factor authentication is now on."),
     "mfa/messages/totp_deactivated.txt": _("Two-factor authentication is now off."),
     "mfa/messages/recovery_codes_generated.txt": _("New recovery codes have been made."),
@@ -59,3 +71,19 @@ class AccountAdapter(DefaultAccountAdapter):
         return actions.complete_signup(
             by=None, user=user, full_name=form.cleaned_data.get("full_name", "")
         )
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    error_messages = DefaultMFAAdapter.error_messages | {
+        "incorrect_code": _("The code is not correct."),
+        "unverified_email": _(
+            "Confirm your email address before turning on two-factor authentication."
+        ),
+        "add_email_blocked": _(
+            "You cannot add an email address while two-factor authentication is on."
+        ),
+        "cannot_delete_authenticator": _("You cannot turn off two-factor authentication."),
+        "cannot_generate_recovery_codes": _(
+            "Turn on two-factor authentication before making recovery codes."
+        ),
+    }

@@ -13,3 +13,7 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "core/error.html", {"status": 500}, status=500)
+
+
+def too_many_requests(request, exception=None):
+    return render(request, "core/error.html", {"status": 429}, status=429)

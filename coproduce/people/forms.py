@@ -131,6 +131,7 @@ class OrganisationForm(forms.Form):
         label=_("Short name for web addresses"),
         max_length=80,
         help_text=_("Lower-case letters, numbers and hyphens, for example cwm-taf-health-board."),
+        error_messages={"invalid": _("Use only lower-case letters, numbers and hyphens.")},
     )
     kind = forms.ChoiceField(label=_("Type"), choices=OrganisationKind.choices)
     description = forms.CharField(

@@ -5,8 +5,9 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+
+from coproduce.core.formats import file_size
 
 ZIP = b"PK\x03\x04"
 # extension -> (content type, accepted leading bytes; None = plain text)
@@ -47,7 +48,7 @@ def check_paper(upload) -> str:
         raise ValidationError(
             {
                 "file": _("The paper must be smaller than %(size)s.")
-                % {"size": filesizeformat(settings.PAPER_MAX_BYTES)}
+                % {"size": file_size(settings.PAPER_MAX_BYTES)}
             }
         )
     content_type, signatures = ALLOWED[extension]

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from coproduce.projects.models import Attendance, Meeting, Membership, Project
 
@@ -41,7 +42,9 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
     page.get_by_role("link", name="Start a project").click()
     axe_check(page)
     page.get_by_role("button", name="Save project").click()  # empty: errors, nothing saved
-    assert page.locator(".nhsuk-error-summary").is_visible()
+    expect(page.locator(".nhsuk-error-summary")).to_be_visible()
+    # The NHS.UK script moves focus to the summary so screen readers announce it.
+    expect(page.locator(".nhsuk-error-summary")).to_be_focused()
     axe_check(page)
     assert Project.objects.count() == 0
     page.get_by_label("Title").fill("Better diabetes reviews")
@@ -91,7 +94,7 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
     page.get_by_label("File").set_input_files(str(paper))
     page.get_by_role("button", name="Upload paper").click()
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
-    assert page.get_by_role("link", name="agenda.txt").is_visible()
+    expect(page.get_by_role("link", name="agenda.txt")).to_be_visible()
 
     # Record attendance by keyboard alone.
     page.get_by_role("link", name="Record attendance").focus()
@@ -110,7 +113,7 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
     page.get_by_role("link", name="Cymraeg").click()
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
     assert page.locator("html").get_attribute("lang") == "cy"
-    assert page.get_by_role("link", name="English").is_visible()
+    expect(page.get_by_role("link", name="English")).to_be_visible()
     axe_check(page)
     assert page.blocked_requests == [] or all(
         "assets.nhs.uk" in url for url in page.blocked_requests
