@@ -47,8 +47,18 @@ def page(browser, live_server):
     context.route("**/*", guard)
     page = context.new_page()
     page.blocked_requests = blocked
+    # Console errors include Content-Security-Policy violations; blocked CDN fonts are expected.
+    page.console_errors = []
+    page.on(
+        "console",
+        lambda msg: page.console_errors.append(msg.text)
+        if msg.type == "error" and "net::ERR_FAILED" not in msg.text
+        else None,
+    )
+    page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
     context.close()
+    assert page.console_errors == []
 
 
 @pytest.fixture

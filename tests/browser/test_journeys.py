@@ -119,3 +119,32 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
         "assets.nhs.uk" in url for url in page.blocked_requests
     )
     assert len(axe_check.scanned) >= 15
+
+
+def test_journey_keyboard_only_sign_in_and_switch_language(page, axe_check):
+    person = person_with_user(full_name="Keyboard User")
+    page.goto("/accounts/login/")
+    # The first Tab reaches the skip link, which moves focus to the main content.
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("link", name="Skip to main content")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("#maincontent")).to_be_focused()
+    # Tab into the form and sign in without a mouse.
+    while page.evaluate("document.activeElement.id") != "id_login":
+        page.keyboard.press("Tab")
+    page.keyboard.type(person.email)
+    page.keyboard.press("Tab")
+    page.keyboard.type("correct-horse-battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    axe_check(page)
+    # Reach the language link by keyboard; the same page comes back in Welsh.
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Cymraeg":
+            break
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    assert page.url.endswith("/")
+    assert page.locator("html").get_attribute("lang") == "cy"
+    axe_check(page)
