@@ -61,3 +61,9 @@ def create_account(
     person.save(update_fields=["user"])
     audit.record(by=by, action="account.create", obj=user, changes={"person": [None, person.pk]})
     return user
+
+
+@transaction.atomic
+def record_account_event(*, by, action: str, obj, changes: dict | None = None):
+    """Audit a security event that allauth carried out (sign-in, password, two-factor)."""
+    return audit.record(by=by, action=action, obj=obj, changes=changes)

@@ -114,3 +114,24 @@ def test_content_security_policy_header(client, db):
     nonce = policy.split("'nonce-")[1].split("'")[0]
     assert f'nonce="{nonce}"' in response.content.decode()
     assert "'unsafe-inline'" not in policy
+
+
+def test_sign_in_and_password_change_audited(client, db):
+    person = person_with_user()
+    client.post(
+        reverse("account_login"), {"login": person.email, "password": "correct-horse-battery"}
+    )
+    client.post(
+        reverse("account_change_password"),
+        {
+            "oldpassword": "correct-horse-battery",
+            "password1": "a-new-long-phrase-77",
+            "password2": "a-new-long-phrase-77",
+        },
+    )
+    actions = list(
+        AuditEvent.objects.filter(actor_id=person.user_id)
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["account.sign_in", "account.password_change"]

@@ -51,9 +51,11 @@ def page(browser, live_server):
     page.console_errors = []
     page.on(
         "console",
-        lambda msg: page.console_errors.append(msg.text)
-        if msg.type == "error" and "net::ERR_FAILED" not in msg.text
-        else None,
+        lambda msg: (
+            page.console_errors.append(msg.text)
+            if msg.type == "error" and "net::ERR_FAILED" not in msg.text
+            else None
+        ),
     )
     page.on("pageerror", lambda exc: page.console_errors.append(str(exc)))
     yield page
