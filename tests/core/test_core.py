@@ -51,7 +51,7 @@ def test_audit_log_lists_events(world, client_for):
     assert "Audited Person" in body
 
 
-def test_deploy_checks_clean(settings, monkeypatch):
+def test_deploy_checks_clean(settings, db):
     from django.core.management.base import SystemCheckError
 
     settings.DEBUG = False
