@@ -25,6 +25,8 @@ from .forms import (
 from .models import Meeting, Membership, Paper, Project
 
 PAGE_SIZE = 25
+# Large projects (a whole community panel) list their members a page at a time.
+MEMBERS_PAGE_SIZE = 50
 
 
 class ProjectMixin:
@@ -93,8 +95,9 @@ class ProjectDetail(ProjectMixin, ObjectPermissionMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        members = Paginator(selectors.current_memberships(self.project), MEMBERS_PAGE_SIZE)
         context.update(
-            members=selectors.current_memberships(self.project),
+            members=members.get_page(self.request.GET.get("members")),
             past_members=selectors.past_memberships(self.project)[:50],
             upcoming=selectors.project_meetings(self.project, upcoming=True)[:20],
             past=selectors.project_meetings(self.project, upcoming=False)[:20],
