@@ -51,9 +51,11 @@ def test_audit_log_lists_events(world, client_for):
     assert "Audited Person" in body
 
 
-def test_deploy_checks_clean(settings, db):
+def test_deploy_checks_clean(settings, db, monkeypatch):
     from django.core.management.base import SystemCheckError
 
+    # The browser tests allow Django's ORM inside Playwright's event loop; never in production.
+    monkeypatch.delenv("DJANGO_ALLOW_ASYNC_UNSAFE", raising=False)
     settings.DEBUG = False
     settings.SECRET_KEY = "x" * 60 + "-very-random-and-long"
     settings.SESSION_COOKIE_SECURE = True
