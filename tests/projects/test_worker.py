@@ -22,8 +22,12 @@ def test_meeting_email_queued_then_sent_by_worker(world, database_tasks):
 
     start = timezone.now() + datetime.timedelta(days=3)
     actions.schedule_meeting(
-        by=world["cochair"].user, project=world["project"], title="Queued", place="Hall",
-        starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+        by=world["cochair"].user,
+        project=world["project"],
+        title="Queued",
+        place="Hall",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
     )
     assert mail.outbox == []  # the request did not wait for the e-mails
     assert DBTaskResult.objects.filter(status="READY").count() == 1
