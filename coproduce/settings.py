@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.people",
     "coproduce.projects",
+    "coproduce.decisions",
+    "coproduce.measures",
+    "coproduce.reports",
     "coproduce.api",
 ]
 

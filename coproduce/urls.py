@@ -19,6 +19,9 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("coproduce.people.urls")),
     path("", include("coproduce.projects.urls")),
+    path("", include("coproduce.decisions.urls")),
+    path("", include("coproduce.measures.urls")),
+    path("", include("coproduce.reports.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -6,6 +6,7 @@ demo health board exists, nothing is changed.
 
 import datetime
 import random
+from dataclasses import dataclass, field
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
@@ -152,6 +153,19 @@ PDF = (
 )
 
 
+@dataclass
+class DemoContext:
+    """What each app's demo loader (coproduce/<app>/demo.py) builds on."""
+
+    rng: random.Random
+    now: datetime.datetime
+    organisations: dict  # "board", "practice", "community" -> Organisation
+    people: dict  # "admin", "lead", "cochair", "clinician", "member", "visitor" -> Person
+    others: list  # (Person, perspective code) for the 54 other people
+    projects: list = field(default_factory=list)  # in PROJECTS order
+    by: object = None  # the actor recorded in the audit trail (None: the system)
+
+
 def is_loaded() -> bool:
     return Organisation.objects.filter(slug=HEALTH_BOARD_SLUG).exists()
 
@@ -268,10 +282,25 @@ def load() -> bool:
         others.append((p, perspective))
 
     now = timezone.now().replace(minute=0, second=0, microsecond=0)
+    ctx = DemoContext(
+        rng=rng,
+        now=now,
+        organisations={"board": board, "practice": practice, "community": community},
+        people={
+            "admin": admin,
+            "lead": lead,
+            "cochair": cochair,
+            "clinician": clinician,
+            "member": member,
+            "visitor": visitor,
+        },
+        others=others,
+    )
     for index, spec in enumerate(PROJECTS):
         project = project_actions.create_project(
             by=by, organisations=[board, practice] if index % 2 else [board, community], **spec
         )
+        ctx.projects.append(project)
         # Co-chairs: one with lived experience, one from staff, with equal powers.
         if index == 0:
             chairs = [(cochair, "lived_experience"), (clinician, "professional")]
@@ -349,4 +378,10 @@ def load() -> bool:
                         ["present", "apologies", "absent"], weights=[7, 2, 1]
                     )[0]
                 project_actions.record_attendance(by=by, meeting=meeting, statuses=statuses)
+    from coproduce.decisions import demo as decisions_demo
+    from coproduce.measures import demo as measures_demo
+    from coproduce.reports import demo as reports_demo
+
+    for app_demo in (measures_demo, decisions_demo, reports_demo):
+        app_demo.load(ctx)
     return True
