@@ -29,6 +29,7 @@ def _prepare(demo: bool) -> None:
     settings.DATA_DIR.mkdir(parents=True, exist_ok=True)
     _call("build_frontend")
     _call("migrate", interactive=False, verbosity=0)
+    _call("load_frameworks", verbosity=0)
     _call("collectstatic", interactive=False, verbosity=0)
 
 

@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "measures"
-urlpatterns: list = []
+urlpatterns = [
+    path("frameworks/", views.FrameworkList.as_view(), name="frameworks"),
+    path("frameworks/<slug:key>/", views.FrameworkDetail.as_view(), name="framework"),
+]
