@@ -52,6 +52,9 @@ def demo(args) -> int:
     print("\nEmails are printed here instead of being sent. Press Ctrl+C to stop.\n", flush=True)
     env = dict(os.environ, COPRODUCE_DEMO="1")
     worker = subprocess.Popen([sys.executable, "-m", "coproduce.cli", "worker"], env=env)
+    reminder_loop = subprocess.Popen(
+        [sys.executable, "-m", "coproduce.cli", "reminders", "--every", "900"], env=env
+    )
     server = subprocess.Popen(
         [
             sys.executable,
@@ -71,7 +74,7 @@ def demo(args) -> int:
         ],
         env=env,
     )
-    return _supervise([server, worker])
+    return _supervise([server, worker, reminder_loop])
 
 
 def _supervise(processes) -> int:
@@ -124,6 +127,16 @@ def worker(args) -> int:
     return 0
 
 
+def reminders(args) -> int:
+    """Send due reminders once, or every --every seconds (a small alternative to cron)."""
+    _django()
+    while True:
+        _call("send_reminders")
+        if not args.every:
+            return 0
+        time.sleep(args.every)
+
+
 def manage(args) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "coproduce.settings")
     from django.core.management import execute_from_command_line
@@ -147,6 +160,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("worker", help="run the background-task worker")
     p.add_argument("extra", nargs=argparse.REMAINDER)
     p.set_defaults(func=worker)
+    p = sub.add_parser("reminders", help="e-mail reminders that are due (closing soon, review)")
+    p.add_argument("--every", type=int, default=0, help="repeat every N seconds")
+    p.set_defaults(func=reminders)
     p = sub.add_parser("manage", help="Django management commands", add_help=False)
     p.add_argument("extra", nargs=argparse.REMAINDER)
     p.set_defaults(func=manage)

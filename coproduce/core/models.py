@@ -31,3 +31,22 @@ class AuditEvent(models.Model):
         return (
             f"{self.created_at:%Y-%m-%d %H:%M} {self.actor_label} {self.action} {self.object_repr}"
         )
+
+
+class ReminderSent(models.Model):
+    """Which reminders went to whom, so running the reminder job again sends nothing twice."""
+
+    kind = models.CharField(max_length=40)
+    object_key = models.CharField(max_length=80)
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "object_key", "person"], name="unique_reminder_sent"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_key} -> {self.person_id}"

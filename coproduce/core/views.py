@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 from coproduce.people.roles import roles_for
 from coproduce.projects import selectors as project_selectors
 
+from . import reminders
 from .mixins import ObjectPermissionMixin
 from .models import AuditEvent
 
@@ -26,6 +27,8 @@ class Home(TemplateView):
             context["meetings"] = project_selectors.upcoming_meetings_for(user)
             context["memberships"] = list(project_selectors.my_memberships(user)[:20])
             context["roles"] = roles_for(user)
+            person = getattr(user, "person", None) if roles_for(user).person_id else None
+            context["pending"] = reminders.pending_for(person)
         return context
 
 
