@@ -40,8 +40,10 @@ def _providers():
     for name in PROVIDERS:
         try:
             modules.append(import_module(name))
-        except ModuleNotFoundError:
-            continue
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a real import error inside the provider must surface
+                raise
+
     return modules
 
 
