@@ -180,7 +180,7 @@ WRITES = [
     "projects:meeting_update",
     "projects:paper_create",
     "projects:attendance",
-]
+] + [name for app_sweep in APP_SWEEPS for name in app_sweep.writes()]
 
 
 @pytest.mark.parametrize("role", ROLES)

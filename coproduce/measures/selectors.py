@@ -1,8 +1,19 @@
 """Reads of frameworks and measures."""
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 
-from .models import Framework, FrameworkItem
+from . import pulse as pulse_figures
+from . import readiness
+from .models import (
+    Framework,
+    FrameworkItem,
+    Pulse,
+    PulseAgreement,
+    PulseRespondent,
+    PulseResponse,
+    ReadinessAnswer,
+    ReadinessRound,
+)
 
 
 def current_frameworks() -> list[Framework]:
@@ -22,3 +33,158 @@ def current(key: str) -> Framework:
 
 def framework_versions(key: str) -> QuerySet[Framework]:
     return Framework.objects.filter(key=key).order_by("-version")
+
+
+# ---------------------------------------------------------------------------------------------
+# Readiness check and pulse: each read runs a fixed number of queries whatever the number of
+# respondents (tests/measures/test_query_counts.py).
+
+
+def project_rounds(project) -> list[ReadinessRound]:
+    """Every readiness round of a project, newest first, with its criteria and ladder items."""
+    return list(
+        ReadinessRound.objects.filter(project=project)
+        .select_related("criteria", "ladder")
+        .prefetch_related(
+            Prefetch("criteria__items", queryset=FrameworkItem.objects.order_by("position")),
+            Prefetch("ladder__items", queryset=FrameworkItem.objects.order_by("position")),
+        )
+        .annotate(response_count=Count("responses"))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def round_detail(pk: int) -> ReadinessRound:
+    return (
+        ReadinessRound.objects.select_related("project", "criteria", "ladder")
+        .prefetch_related(
+            "project__organisations",
+            Prefetch("criteria__items", queryset=FrameworkItem.objects.order_by("position")),
+            Prefetch("ladder__items", queryset=FrameworkItem.objects.order_by("position")),
+        )
+        .get(pk=pk)
+    )
+
+
+def round_results(rounds: list[ReadinessRound]) -> dict[int, readiness.RoundResult]:
+    """The result of each round, from one query over all their answers."""
+    answers: dict[int, dict[int, tuple[str, dict]]] = {r.pk: {} for r in rounds}
+    for round_id, response_id, perspective, key, rating in ReadinessAnswer.objects.filter(
+        response__round__in=[r.pk for r in rounds]
+    ).values_list(
+        "response__round_id", "response_id", "response__perspective", "criterion__key", "rating"
+    ):
+        answers[round_id].setdefault(response_id, (perspective, {}))[1][key] = rating
+    return {
+        r.pk: readiness.combine(
+            [item.key for item in r.criteria.items.all()], answers[r.pk].values()
+        )
+        for r in rounds
+    }
+
+
+def my_readiness_answers(round_: ReadinessRound, person_id: int | None) -> dict:
+    """criterion key -> ReadinessAnswer of this person (empty when they have not answered)."""
+    if person_id is None:
+        return {}
+    return {
+        a.criterion.key: a
+        for a in ReadinessAnswer.objects.filter(
+            response__round=round_, response__person_id=person_id
+        ).select_related("criterion")
+    }
+
+
+def individual_readiness_answers(round_: ReadinessRound) -> list[dict]:
+    """For managers only: each member's ratings and comments, by name."""
+    rows: dict[int, dict] = {}
+    for answer in (
+        ReadinessAnswer.objects.filter(response__round=round_)
+        .select_related("response__person", "criterion")
+        .order_by("response__person__full_name", "response_id", "criterion__position")
+    ):
+        row = rows.setdefault(
+            answer.response_id,
+            {"response": answer.response, "person": answer.response.person, "answers": {}},
+        )
+        row["answers"][answer.criterion.key] = answer
+    return list(rows.values())
+
+
+def open_round(project) -> ReadinessRound | None:
+    return next(
+        (
+            r
+            for r in ReadinessRound.objects.filter(project=project, closed_at__isnull=True)
+            if r.is_open
+        ),
+        None,
+    )
+
+
+def project_pulses(project) -> list[Pulse]:
+    return list(
+        Pulse.objects.filter(project=project)
+        .annotate(response_count=Count("responses"))
+        .order_by("-opened_at", "-id")
+    )
+
+
+def pulse_detail(pk: int) -> Pulse:
+    return (
+        Pulse.objects.select_related("project", "ladder", "principles")
+        .prefetch_related(
+            "project__organisations",
+            Prefetch("ladder__items", queryset=FrameworkItem.objects.order_by("position")),
+            Prefetch("principles__items", queryset=FrameworkItem.objects.order_by("position")),
+        )
+        .get(pk=pk)
+    )
+
+
+def pulse_result(pulse: Pulse) -> tuple[pulse_figures.PulseResult, list[str]]:
+    """The combined figures and the free-text answers, without names, in respondent_key order
+    (effectively random, stable between visits, and unrelated to who answered when)."""
+    rows: dict = {}
+    texts = []
+    for pk, perspective, rung, text in (
+        PulseResponse.objects.filter(pulse=pulse)
+        .order_by("respondent_key")
+        .values_list("pk", "perspective", "rung__key", "more_equal")
+    ):
+        rows[pk] = (perspective, rung, {})
+        if text:
+            texts.append(text)
+    for response_id, key, agreement in PulseAgreement.objects.filter(
+        response__pulse=pulse
+    ).values_list("response_id", "principle__key", "agreement"):
+        rows[response_id][2][key] = agreement
+    result = pulse_figures.combine(
+        [item.key for item in pulse.ladder.items.all()],
+        [item.key for item in pulse.principles.items.all()],
+        rows.values(),
+    )
+    return result, texts
+
+
+def has_responded(pulse: Pulse, person_id: int | None) -> bool:
+    return (
+        person_id is not None
+        and PulseRespondent.objects.filter(pulse=pulse, person_id=person_id).exists()
+    )
+
+
+def my_pulse_response(pulse: Pulse, person_id: int | None) -> PulseResponse | None:
+    """The person's own response, for them to change while the pulse is open."""
+    if person_id is None:
+        return None
+    return (
+        PulseResponse.objects.filter(
+            pulse=pulse, respondent_key__in=pulse_figures.respondent_keys(pulse.pk, person_id)
+        )
+        .prefetch_related(
+            Prefetch("agreements", queryset=PulseAgreement.objects.select_related("principle"))
+        )
+        .select_related("rung")
+        .first()
+    )

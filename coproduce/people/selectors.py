@@ -84,6 +84,8 @@ def person_export_data(person: Person) -> dict:
         | Q(on_behalf_of_id=person.pk)
         | (Q(actor_id=person.user_id) if person.user_id else Q(pk__in=[]))
     ).order_by("created_at", "id")
+    from coproduce.core.personal_data import collect
+
     return {
         "person": {
             "id": person.pk,
@@ -136,6 +138,7 @@ def person_export_data(person: Person) -> dict:
             }
             for a in attendance
         ],
+        **collect(person),
         "audit": [
             {
                 "time": e.created_at.isoformat(),

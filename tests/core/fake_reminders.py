@@ -12,7 +12,8 @@ def pending_for(person):
         Pending(title="Later thing", url="/later/", closes_at=datetime.date(2030, 1, 2)),
         Pending(title="No deadline", url="/open/"),
         Pending(
-            title="Sooner thing", url="/soon/",
+            title="Sooner thing",
+            url="/soon/",
             closes_at=datetime.datetime(2030, 1, 1, 9, tzinfo=datetime.UTC),
         ),
     ]
@@ -21,6 +22,9 @@ def pending_for(person):
 def due(now):
     for person in PEOPLE:
         yield Reminder(
-            kind="test_closing", object_key="thing:1", person=person, url="/soon/",
+            kind="test_closing",
+            object_key="thing:1",
+            person=person,
+            url="/soon/",
             wording=lambda: ("Closing soon", "Something closes tomorrow."),
         )

@@ -11,19 +11,31 @@ from coproduce.measures.models import Framework, FrameworkItem
 
 def test_frameworks_load_every_file(frameworks):
     assert sorted(frameworks) == [
-        "arnstein-ladder", "doing-to-for-with", "four-cos", "needham-carr-levels",
-        "nef-principles", "readiness-criteria", "scie-principles", "tlap-ladder",
+        "arnstein-ladder",
+        "doing-to-for-with",
+        "four-cos",
+        "needham-carr-levels",
+        "nef-principles",
+        "readiness-criteria",
+        "scie-principles",
+        "tlap-ladder",
     ]
     tlap = frameworks["tlap-ladder"]
     rungs = list(tlap.items.values_list("key", "band"))
     assert rungs == [
-        ("coercion", "doing_to"), ("educating", "doing_to"), ("informing", "doing_for"),
-        ("consultation", "doing_for"), ("engagement", "doing_for"), ("co_design", "doing_with"),
+        ("coercion", "doing_to"),
+        ("educating", "doing_to"),
+        ("informing", "doing_for"),
+        ("consultation", "doing_for"),
+        ("engagement", "doing_for"),
+        ("co_design", "doing_with"),
         ("co_production", "doing_with"),
     ]
     assert frameworks["arnstein-ladder"].items.count() == 8
     assert frameworks["readiness-criteria"].items.count() == 6
     assert frameworks["nef-principles"].items.count() == 6
+    criteria = frameworks["readiness-criteria"].items.values_list("label_en", flat=True)
+    assert list(criteria)[3:5] == ["Clear, measurable outcomes", "Resources, time and support"]
     assert AuditEvent.objects.filter(action="framework.load").count() == 8
 
 
@@ -57,8 +69,7 @@ def test_frameworks_new_version_keeps_old(frameworks, tmp_path):
 
 def test_frameworks_file_without_welsh_refused(tmp_path):
     (tmp_path / "bad.yaml").write_text(
-        "key: bad\nversion: 1\nkind: ladder\ntitle: {en: Bad}\ncitation: x\nlicence: x\n"
-        "items: []\n"
+        "key: bad\nversion: 1\nkind: ladder\ntitle: {en: Bad}\ncitation: x\nlicence: x\nitems: []\n"
     )
     with pytest.raises(ValidationError):
         files.read_all(tmp_path)

@@ -119,3 +119,29 @@ def test_audit_record_outside_transaction_refused():
 
     with pytest.raises(RuntimeError):
         audit.record(by=staff, action="x", obj=staff)
+
+
+def test_export_person_includes_other_apps(world):
+    from coproduce.decisions import actions as decision_actions
+    from coproduce.reports import actions as report_actions
+
+    member = world["member"]
+    decision_actions.propose_decision(
+        by=member.user,
+        project=world["project"],
+        proposer=member,
+        title="Evening clinics",
+        proposal="Two evenings a week.",
+        method="consent",
+        notify=False,
+    )
+    report_actions.record_input(
+        by=member.user,
+        project=world["project"],
+        text="Parking is hard.",
+        source="member",
+        contributor=member,
+    )
+    data = actions.export_person(by=world["admin"].user, person=member)
+    assert [p["title"] for p in data["proposals"]] == ["Evening clinics"]
+    assert [i["text"] for i in data["you_said"]] == ["Parking is hard."]
