@@ -7,10 +7,10 @@ Project, a Decision or a Position.
 
 import rules
 
-from coproduce.projects.models import MemberRole, Project
+from coproduce.projects.models import Project
 from coproduce.projects.rules import (
-    _current_role,
     can_manage,
+    is_participant,
     is_project_member,
     manages_project_organisation,
 )
@@ -36,10 +36,8 @@ def on_project(predicate, name):
     return check
 
 
-@rules.predicate
-def is_voting_member(user, project):
-    # Observers see the discussion but take no position.
-    return _current_role(user, project) in (MemberRole.CO_CHAIR, MemberRole.MEMBER)
+# Observers see the discussion but take no position.
+is_voting_member = is_participant
 
 
 _view = on_project(is_project_member | manages_project_organisation, "decisions_view")

@@ -13,20 +13,16 @@ Object-level checks take a Project. Powers follow the project's own permissions:
 
 import rules
 
-from coproduce.projects.models import MemberRole
 from coproduce.projects.rules import (
-    _current_role,
+    PARTICIPATING_ROLES,
     can_manage,
+    is_participant,
     is_project_member,
     manages_project_organisation,
 )
 
-ANSWERING_ROLES = frozenset({MemberRole.CO_CHAIR, MemberRole.MEMBER})
-
-
-@rules.predicate
-def is_answering_member(user, project):
-    return _current_role(user, project) in ANSWERING_ROLES
+ANSWERING_ROLES = PARTICIPATING_ROLES
+is_answering_member = is_participant
 
 
 rules.add_perm("measures.run_checks", can_manage)

@@ -32,6 +32,15 @@ def is_project_member(user, project):
     return _current_role(user, project) is not None
 
 
+# Co-chairs and members take part in decisions and checks; observers watch.
+PARTICIPATING_ROLES = frozenset({MemberRole.CO_CHAIR, MemberRole.MEMBER})
+
+
+@rules.predicate
+def is_participant(user, project):
+    return _current_role(user, project) in PARTICIPATING_ROLES
+
+
 @rules.predicate
 def is_co_chair(user, project):
     return _current_role(user, project) == MemberRole.CO_CHAIR

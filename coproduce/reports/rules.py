@@ -15,3 +15,16 @@ rules.add_perm("reports.add_input", is_project_member | manages_project_organisa
 rules.add_perm("reports.manage_chain", can_manage)
 # The public page is for everyone, signed in or not; it only ever shows what was published.
 rules.add_perm("reports.view_public_page", rules.always_allow)
+
+
+@rules.predicate
+def runs_organisation(user, organisation):
+    """Admins and coproduction leads of the organisation compare its projects."""
+    from coproduce.people.roles import roles_for
+
+    roles = roles_for(user)
+    return roles.superuser or (organisation is not None and organisation.pk in roles.managing_orgs)
+
+
+rules.add_perm("reports.view_dashboard", is_project_member | manages_project_organisation)
+rules.add_perm("reports.compare_projects", runs_organisation)

@@ -21,4 +21,10 @@ urlpatterns = [
     path("inputs/<int:pk>/feedback/new/", views.FeedbackCreate.as_view(), name="feedback_create"),
     path("inputs/<int:pk>/public/", views.Publish.as_view(), name="publish"),
     path("p/<int:pk>/", views.PublicPage.as_view(), name="public"),
+    path("projects/<int:pk>/dashboard/", views.ProjectDashboard.as_view(), name="dashboard"),
+    path(
+        "organisations/<slug:slug>/projects/",
+        views.OrganisationProjects.as_view(),
+        name="organisation",
+    ),
 ]

@@ -11,9 +11,10 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
+from coproduce.people.models import Organisation
 from coproduce.projects.models import Project
 
-from . import actions, selectors
+from . import actions, dashboard, selectors
 from .forms import (
     ActionForm,
     FeedbackForm,
@@ -296,4 +297,43 @@ class PublicPage(ObjectPermissionMixin, TemplateView):
             self.request.GET.get("page")
         )
         context.update(project=project, page=page)
+        return context
+
+
+class ProjectDashboard(ProjectMixin, ObjectPermissionMixin, TemplateView):
+    permission_required = "reports.view_dashboard"
+    template_name = "reports/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(dashboard.project_dashboard(self.project))
+        return context
+
+
+class OrganisationProjects(ObjectPermissionMixin, TemplateView):
+    """An organisation's projects side by side: readiness, perception gap, power, impact."""
+
+    permission_required = "reports.compare_projects"
+    template_name = "reports/organisation.html"
+    page_size = 20
+
+    @cached_property
+    def organisation(self):
+        return get_object_or_404(Organisation, slug=self.kwargs["slug"])
+
+    def get_permission_object(self):
+        return self.organisation
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(dashboard.organisation_projects(self.organisation), self.page_size)
+        page = page.get_page(self.request.GET.get("page"))
+        rows = [dashboard.comparison_row(project) for project in page]
+        gaps = [row for row in rows if row["gap"] is not None]
+        context.update(
+            organisation=self.organisation,
+            page=page,
+            rows=rows,
+            widest=max(gaps, key=lambda row: abs(row["gap"])) if gaps else None,
+        )
         return context

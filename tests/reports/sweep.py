@@ -40,6 +40,13 @@ def entries(world) -> dict:
         "reports:publish": (reverse("reports:publish", args=[i]), PROJECT_MANAGE, 405),
         # The public page: everyone, signed in or not.
         "reports:public": (reverse("reports:public", args=[p]), EVERYONE, 200),
+        "reports:dashboard": (reverse("reports:dashboard", args=[p]), PROJECT_VIEW, 200),
+        # Only the admins and leads of that organisation compare its projects.
+        "reports:organisation": (
+            reverse("reports:organisation", args=[world["org"].slug]),
+            {"admin", "lead"},
+            200,
+        ),
     }
 
 
