@@ -67,7 +67,7 @@ def test_dashboard_shows_every_part(world, client_for):
     assert (
         "Lived-experience members place the project 2 rungs lower than professional members" in body
     )
-    assert "1 of 1 proposals came from members with lived experience" in body
+    assert "1 of 1 proposals came from members with lived experience." in body
     assert "Things people said" in body
     assert "No readiness check has been answered yet." in body
 
