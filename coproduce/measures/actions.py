@@ -236,8 +236,9 @@ def close_readiness_round(*, by, round: ReadinessRound) -> ReadinessRound:
 
 
 @transaction.atomic
-def open_pulse(*, by, project, closes_on, notify: bool = True) -> Pulse:
-    """Open a pulse on the newest ladder and principles, until closes_on. One at a time."""
+def open_pulse(*, by, project, closes_on, notify: bool = True, opened_at=None) -> Pulse:
+    """Open a pulse on the newest ladder and principles, until closes_on. One at a time.
+    opened_at back-dates a pulse entered later (for example, one first run on paper)."""
     _check_closing_date(closes_on, required=True)
     if any(p.is_open for p in Pulse.objects.filter(project=project, closed_at__isnull=True)):
         raise ValidationError(_("A pulse is already open. Close it first."))
@@ -246,6 +247,7 @@ def open_pulse(*, by, project, closes_on, notify: bool = True) -> Pulse:
         ladder=_newest(LADDER_FRAMEWORK),
         principles=_newest(PRINCIPLES_FRAMEWORK),
         closes_on=closes_on,
+        opened_at=opened_at or timezone.now(),
     )
     pulse.full_clean()
     pulse.save()

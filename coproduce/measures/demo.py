@@ -72,7 +72,16 @@ def _readiness(ctx, project, *, weeks_ago: int, base: dict, skip=()) -> Readines
     return round_
 
 
-def _pulse(ctx, project, *, lived_rung: int, staff_rung: int, lived_agree: int, staff_agree: int):
+def _pulse(
+    ctx,
+    project,
+    *,
+    lived_rung: int,
+    staff_rung: int,
+    lived_agree: int,
+    staff_agree: int,
+    weeks_ago: int = 0,
+):
     """A pulse where lived-experience and professional members centre on different rungs
     (positions 1-7) and levels of agreement (1-5); others sit between them."""
     rungs = [item.key for item in selectors.current("tlap-ladder").items.order_by("position")]
@@ -81,6 +90,7 @@ def _pulse(ctx, project, *, lived_rung: int, staff_rung: int, lived_agree: int, 
         project=project,
         closes_on=timezone.localdate() + datetime.timedelta(days=10),
         notify=False,
+        opened_at=ctx.now - datetime.timedelta(weeks=weeks_ago),
     )
     for m in _answering(project):
         group = group_of(m.perspective)
@@ -167,4 +177,9 @@ def load(ctx) -> None:
     closed = _pulse(ctx, first, lived_rung=4, staff_rung=5, lived_agree=3, staff_agree=3)
     actions.close_pulse(by=ctx.by, pulse=closed)
     _pulse(ctx, second, lived_rung=6, staff_rung=6, lived_agree=4, staff_agree=4)
+    # The crisis pathway review's earlier pulse had an even wider gap: the trend shows it narrowing.
+    earlier_pulse = _pulse(
+        ctx, third, lived_rung=2, staff_rung=6, lived_agree=2, staff_agree=4, weeks_ago=12
+    )
+    actions.close_pulse(by=ctx.by, pulse=earlier_pulse)
     _pulse(ctx, third, lived_rung=3, staff_rung=6, lived_agree=2, staff_agree=4)

@@ -188,3 +188,37 @@ def my_pulse_response(pulse: Pulse, person_id: int | None) -> PulseResponse | No
         .select_related("rung")
         .first()
     )
+
+
+def pulse_trend(project, limit: int = 12) -> list[tuple[Pulse, pulse_figures.PulseResult]]:
+    """The latest `limit` pulses of a project, oldest first, each with its combined result, from
+    three queries whatever the number of responses."""
+    pulses = list(
+        Pulse.objects.filter(project=project)
+        .select_related("ladder", "principles")
+        .prefetch_related(
+            Prefetch("ladder__items", queryset=FrameworkItem.objects.order_by("position")),
+            Prefetch("principles__items", queryset=FrameworkItem.objects.order_by("position")),
+        )
+        .order_by("-opened_at", "-id")[:limit]
+    )
+    rows: dict[int, dict] = {p.pk: {} for p in pulses}
+    for pulse_id, pk, perspective, rung in PulseResponse.objects.filter(
+        pulse__in=pulses
+    ).values_list("pulse_id", "pk", "perspective", "rung__key"):
+        rows[pulse_id][pk] = (perspective, rung, {})
+    for pulse_id, response_id, key, agreement in PulseAgreement.objects.filter(
+        response__pulse__in=pulses
+    ).values_list("response__pulse_id", "response_id", "principle__key", "agreement"):
+        rows[pulse_id][response_id][2][key] = agreement
+    return [
+        (
+            pulse,
+            pulse_figures.combine(
+                [item.key for item in pulse.ladder.items.all()],
+                [item.key for item in pulse.principles.items.all()],
+                rows[pulse.pk].values(),
+            ),
+        )
+        for pulse in reversed(pulses)
+    ]

@@ -157,3 +157,26 @@ def agreement_distribution(figures, principles: list) -> str:
 def change(key: str) -> str:
     """What would need to change for a criterion to be met (readiness.WHAT_WOULD_CHANGE)."""
     return str(what_would_change(key))
+
+
+def trend(rows) -> str:
+    """rows: (pulse, result), oldest first. How the rung gap moved across pulses."""
+    gaps = [result.gap.rung for _pulse, result in rows if result.gap.rung is not None]
+    if len(gaps) < 2:
+        return _(
+            "A trend needs at least two pulses with 3 or more lived-experience and 3 or more "
+            "professional respondents."
+        )
+    first, last = gaps[0], gaps[-1]
+    if abs(last) < abs(first):
+        text = _(
+            "The perception gap has narrowed, from %(first)s to %(last)s rungs, over %(num)s "
+            "pulses."
+        )
+    elif abs(last) > abs(first):
+        text = _(
+            "The perception gap has widened, from %(first)s to %(last)s rungs, over %(num)s pulses."
+        )
+    else:
+        text = _("The perception gap is the same, %(first)s rungs, after %(num)s pulses.")
+    return text % {"first": number(first), "last": number(last), "num": len(gaps)}

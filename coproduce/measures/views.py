@@ -235,7 +235,27 @@ class PulseList(ProjectMixin, ObjectPermissionMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         pulses = selectors.project_pulses(self.project)
-        context.update(pulses=pulses, open_pulse=next((p for p in pulses if p.is_open), None))
+        trend = selectors.pulse_trend(self.project)
+        context.update(
+            pulses=pulses,
+            open_pulse=next((p for p in pulses if p.is_open), None),
+            trend=[
+                (
+                    pulse,
+                    result,
+                    summaries.between(
+                        result.groups["lived"].rung_median,
+                        [item.label for item in pulse.ladder.items.all()],
+                    ),
+                    summaries.between(
+                        result.groups["professional"].rung_median,
+                        [item.label for item in pulse.ladder.items.all()],
+                    ),
+                )
+                for pulse, result in trend
+            ],
+            trend_summary=summaries.trend(trend),
+        )
         return context
 
 

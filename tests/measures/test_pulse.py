@@ -125,3 +125,17 @@ def test_pulse_everyone_below_three_shows_nothing():
 def test_pulse_largest_principle_tie_takes_first():
     gap = Gap(rung=None, principles={"assets": 1.0, "mutuality": -1.0, "networks": None})
     assert gap.largest_principle() == ("assets", 1.0)
+
+
+def test_trend_summary_narrowing():
+    from types import SimpleNamespace
+
+    from coproduce.measures import summaries
+
+    def row(gap):
+        return (None, SimpleNamespace(gap=SimpleNamespace(rung=gap)))
+
+    assert summaries.trend([row(-3.0), row(None), row(-1.5)]) == (
+        "The perception gap has narrowed, from -3 to -1.5 rungs, over 2 pulses."
+    )
+    assert summaries.trend([row(-2.0)]).startswith("A trend needs at least two pulses")
