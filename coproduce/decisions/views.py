@@ -10,7 +10,7 @@ from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.roles import roles_for
-from coproduce.projects.models import Project
+from coproduce.projects.mixins import ProjectMixin
 
 from . import actions, rules_of_method, selectors
 from .forms import CloseForm, DecisionForm, OutsideDecisionForm, PositionForm, ResolveForm
@@ -31,20 +31,6 @@ def _ids(value: str) -> list[int] | None:
     if not value:
         return None
     return [int(part) for part in value.split(",") if part.strip().isdigit()]
-
-
-class ProjectMixin:
-    @cached_property
-    def project(self):
-        return get_object_or_404(
-            Project.objects.prefetch_related("organisations"), pk=self.kwargs["pk"]
-        )
-
-    def get_permission_object(self):
-        return self.project
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
 
 
 class DecisionMixin:

@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -13,7 +13,7 @@ from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.roles import roles_for
-from coproduce.projects.models import Project
+from coproduce.projects.mixins import ProjectMixin
 
 from . import actions, selectors, summaries
 from .forms import PulseOpenForm, PulseResponseForm, ReadinessAnswerForm, ReadinessOpenForm
@@ -47,20 +47,6 @@ class FrameworkDetail(TemplateView):
 
 # ---------------------------------------------------------------------------------------------
 # Readiness check and pulse
-
-
-class ProjectMixin:
-    @cached_property
-    def project(self):
-        return get_object_or_404(
-            Project.objects.prefetch_related("organisations"), pk=self.kwargs["pk"]
-        )
-
-    def get_permission_object(self):
-        return self.project
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
 
 
 class RoundMixin:

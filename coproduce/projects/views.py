@@ -22,25 +22,12 @@ from .forms import (
     PaperForm,
     ProjectForm,
 )
-from .models import Meeting, Membership, Paper, Project
+from .mixins import ProjectMixin
+from .models import Meeting, Membership, Paper
 
 PAGE_SIZE = 25
 # Large projects (a whole community panel) list their members a page at a time.
 MEMBERS_PAGE_SIZE = 50
-
-
-class ProjectMixin:
-    @cached_property
-    def project(self):
-        return get_object_or_404(
-            Project.objects.prefetch_related("organisations"), pk=self.kwargs["pk"]
-        )
-
-    def get_permission_object(self):
-        return self.project
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
 
 
 class MeetingMixin:

@@ -12,6 +12,7 @@ from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.models import Organisation
+from coproduce.projects.mixins import ProjectMixin
 from coproduce.projects.models import Project
 
 from . import actions, dashboard, selectors
@@ -27,20 +28,6 @@ from .forms import (
 from .models import Action, Input, OutcomeMeasure
 
 PAGE_SIZE = 25
-
-
-class ProjectMixin:
-    @cached_property
-    def project(self):
-        return get_object_or_404(
-            Project.objects.prefetch_related("organisations"), pk=self.kwargs["pk"]
-        )
-
-    def get_permission_object(self):
-        return self.project
-
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(project=self.project, **kwargs)
 
 
 class InputMixin:
