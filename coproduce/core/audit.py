@@ -40,6 +40,11 @@ def diff(before: dict, after: dict) -> dict:
     }
 
 
+def created(instance: models.Model, fields: Iterable[str]) -> dict:
+    """The changes of a new row: every field from nothing to its value."""
+    return diff({}, snapshot(instance, fields))
+
+
 def record(*, by, action: str, obj: models.Model, changes: dict | None = None, on_behalf_of=None):
     """Append an audit event. Must run inside the caller's transaction so both commit or neither."""
     if not transaction.get_connection().in_atomic_block:

@@ -120,7 +120,7 @@ def propose_decision(
         by=by,
         action="decision.propose",
         obj=decision,
-        changes=audit.diff({}, audit.snapshot(decision, DECISION_FIELDS)),
+        changes=audit.created(decision, DECISION_FIELDS),
     )
     if notify:
         transaction.on_commit(lambda: notify_decision.enqueue(decision.pk))
@@ -321,6 +321,6 @@ def record_outside_decision(
         by=by,
         action="decision.outside",
         obj=decision,
-        changes=audit.diff({}, audit.snapshot(decision, fields)),
+        changes=audit.created(decision, fields),
     )
     return decision

@@ -54,7 +54,7 @@ def create_organisation(*, by, **fields) -> Organisation:
         by=by,
         action="organisation.create",
         obj=organisation,
-        changes=audit.diff({}, audit.snapshot(organisation, ORGANISATION_FIELDS)),
+        changes=audit.created(organisation, ORGANISATION_FIELDS),
     )
     return organisation
 
@@ -142,7 +142,7 @@ def create_person(
     _validate(person, exclude=["user"])
     person.save()
     on_behalf_of = person if recorded_in_presence else None
-    changes = audit.diff({}, audit.snapshot(person, PERSON_FIELDS))
+    changes = audit.created(person, PERSON_FIELDS)
     if special_category_consent:
         _give_consent(
             by=by,

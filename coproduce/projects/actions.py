@@ -47,7 +47,7 @@ def create_project(*, by, organisations, **fields) -> Project:
     if not organisations:
         raise ValidationError({"organisations": _("Choose at least one organisation.")})
     project.save()
-    changes = audit.diff({}, audit.snapshot(project, PROJECT_FIELDS))
+    changes = audit.created(project, PROJECT_FIELDS)
     changes |= _set_organisations(project, organisations)
     audit.record(by=by, action="project.create", obj=project, changes=changes)
     return project
@@ -139,7 +139,7 @@ def schedule_meeting(*, by, project: Project, notify: bool = True, **fields) -> 
         by=by,
         action="meeting.schedule",
         obj=meeting,
-        changes=audit.diff({}, audit.snapshot(meeting, MEETING_FIELDS)),
+        changes=audit.created(meeting, MEETING_FIELDS),
     )
     if notify:
         transaction.on_commit(lambda: notify_meeting.enqueue(meeting.pk, "scheduled"))

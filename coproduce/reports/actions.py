@@ -104,7 +104,7 @@ def record_input(
         by=by,
         action="input.record",
         obj=input,
-        changes=audit.diff({}, audit.snapshot(input, INPUT_FIELDS)),
+        changes=audit.created(input, INPUT_FIELDS),
     )
     return input
 
@@ -179,7 +179,7 @@ def add_action(
         by=by,
         action="action.add",
         obj=action,
-        changes=audit.diff({}, audit.snapshot(action, ACTION_FIELDS)),
+        changes=audit.created(action, ACTION_FIELDS),
     )
     return action
 
@@ -220,7 +220,7 @@ def add_measure(
         by=by,
         action="measure.add",
         obj=measure,
-        changes=audit.diff({}, audit.snapshot(measure, MEASURE_FIELDS)),
+        changes=audit.created(measure, MEASURE_FIELDS),
     )
     return measure
 
@@ -239,7 +239,7 @@ def add_follow_up(*, by, measure: OutcomeMeasure, value, measured_on, note: str 
         by=by,
         action="follow_up.add",
         obj=follow_up,
-        changes=audit.diff({}, audit.snapshot(follow_up, FOLLOW_UP_FIELDS)),
+        changes=audit.created(follow_up, FOLLOW_UP_FIELDS),
     )
     return follow_up
 
@@ -259,7 +259,7 @@ def record_feedback_sent(
         by=by,
         action="feedback.record",
         obj=feedback,
-        changes=audit.diff({}, audit.snapshot(feedback, FEEDBACK_FIELDS)),
+        changes=audit.created(feedback, FEEDBACK_FIELDS),
     )
     return feedback
 
