@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "coproduce.decisions",
     "coproduce.measures",
     "coproduce.reports",
+    "coproduce.recognition",
     "coproduce.api",
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("coproduce.decisions.urls")),
     path("", include("coproduce.measures.urls")),
     path("", include("coproduce.reports.urls")),
+    path("", include("coproduce.recognition.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -37,6 +37,9 @@ def world(db):
     member = person_with_user(full_name="Mo Member")
     MembershipFactory(project=project, person=member, role="member", perspective="lived_experience")
     outsider = person_with_user(full_name="Nia Nobody")
+    # Finance officers approve and pay claims; they have no project or register powers.
+    finance = person_with_user(full_name="Fflur Finance")
+    OrganisationLinkFactory(person=finance, organisation=org, role="finance")
     meeting = MeetingFactory(project=project)
     return {
         "org": org,
@@ -49,6 +52,7 @@ def world(db):
         "cochair": cochair,
         "member": member,
         "outsider": outsider,
+        "finance": finance,
     }
 
 

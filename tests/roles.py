@@ -1,6 +1,6 @@
 """The roles the permission sweep walks, shared by the per-app sweep tables."""
 
-ROLES = ["anonymous", "outsider", "member", "cochair", "other_lead", "lead", "admin"]
+ROLES = ["anonymous", "outsider", "member", "cochair", "other_lead", "lead", "admin", "finance"]
 EVERYONE = set(ROLES)
 SIGNED_IN = EVERYONE - {"anonymous"}
 MANAGERS = {"admin", "lead", "other_lead"}

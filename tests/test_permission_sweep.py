@@ -11,11 +11,12 @@ from coproduce.projects.models import Membership, Paper
 
 from .decisions import sweep as decisions_sweep
 from .measures import sweep as measures_sweep
+from .recognition import sweep as recognition_sweep
 from .reports import sweep as reports_sweep
 from .roles import MANAGERS, PROJECT_MANAGE, PROJECT_VIEW, ROLES, SIGNED_IN
 
 # Each later app keeps its own part of the table next to its tests.
-APP_SWEEPS = [decisions_sweep, measures_sweep, reports_sweep]
+APP_SWEEPS = [decisions_sweep, measures_sweep, reports_sweep, recognition_sweep]
 
 
 def _names(patterns, prefix=""):
@@ -120,7 +121,16 @@ def _person(world, role):
     return None if role == "anonymous" else world[role]
 
 
-OUR_APPS = ("core", "accounts", "people", "projects", "decisions", "measures", "reports")
+OUR_APPS = (
+    "core",
+    "accounts",
+    "people",
+    "projects",
+    "decisions",
+    "measures",
+    "reports",
+    "recognition",
+)
 
 
 def _state():

@@ -12,7 +12,7 @@ EXEMPT_PREFIXES = ("/accounts/", "/language/", "/static/", "/healthz")
 
 def requires_mfa(user) -> bool:
     roles = roles_for(user)
-    staff_orgs = roles.admin_orgs | roles.lead_orgs | roles.staff_orgs
+    staff_orgs = roles.admin_orgs | roles.lead_orgs | roles.staff_orgs | roles.finance_orgs
     if not staff_orgs:
         return False
     if not Organisation.objects.filter(pk__in=staff_orgs, require_mfa_for_staff=True).exists():

@@ -380,8 +380,9 @@ def load() -> bool:
                 project_actions.record_attendance(by=by, meeting=meeting, statuses=statuses)
     from coproduce.decisions import demo as decisions_demo
     from coproduce.measures import demo as measures_demo
+    from coproduce.recognition import demo as recognition_demo
     from coproduce.reports import demo as reports_demo
 
-    for app_demo in (measures_demo, decisions_demo, reports_demo):
+    for app_demo in (measures_demo, decisions_demo, reports_demo, recognition_demo):
         app_demo.load(ctx)
     return True

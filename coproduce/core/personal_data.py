@@ -10,6 +10,7 @@ PROVIDERS = [
     "coproduce.decisions.personal_data",
     "coproduce.reports.personal_data",
     "coproduce.measures.personal_data",
+    "coproduce.recognition.personal_data",
 ]
 
 

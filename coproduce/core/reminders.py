@@ -15,6 +15,7 @@ from importlib import import_module
 PROVIDERS = [
     "coproduce.measures.reminders",
     "coproduce.decisions.reminders",
+    "coproduce.recognition.reminders",
 ]
 
 

@@ -177,10 +177,16 @@ class OrganisationRole(models.TextChoices):
     ADMIN = "admin", _("Organisation admin")
     LEAD = "lead", _("Coproduction lead")
     STAFF = "staff", _("Staff member")
+    FINANCE = "finance", _("Finance officer")
     MEMBER = "member", _("Member or volunteer")
 
 
-STAFF_ROLES = (OrganisationRole.ADMIN, OrganisationRole.LEAD, OrganisationRole.STAFF)
+STAFF_ROLES = (
+    OrganisationRole.ADMIN,
+    OrganisationRole.LEAD,
+    OrganisationRole.STAFF,
+    OrganisationRole.FINANCE,
+)
 
 
 class OrganisationLink(models.Model):

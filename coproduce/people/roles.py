@@ -14,6 +14,7 @@ class Roles:
     admin_orgs: frozenset[int] = field(default_factory=frozenset)
     lead_orgs: frozenset[int] = field(default_factory=frozenset)
     staff_orgs: frozenset[int] = field(default_factory=frozenset)
+    finance_orgs: frozenset[int] = field(default_factory=frozenset)
     superuser: bool = False
 
     @property
@@ -40,7 +41,7 @@ def roles_for(user) -> Roles:
     if cached is not None:
         return cached
     person = getattr(user, "person", None) if _has_person(user) else None
-    admin, lead, staff = set(), set(), set()
+    admin, lead, staff, finance = set(), set(), set(), set()
     if person is not None and person.erased_at is None:
         for org_id, role in OrganisationLink.objects.filter(person=person).values_list(
             "organisation_id", "role"
@@ -51,11 +52,14 @@ def roles_for(user) -> Roles:
                 lead.add(org_id)
             elif role == OrganisationRole.STAFF:
                 staff.add(org_id)
+            elif role == OrganisationRole.FINANCE:
+                finance.add(org_id)
     roles = Roles(
         person_id=person.pk if person is not None else None,
         admin_orgs=frozenset(admin),
         lead_orgs=frozenset(lead),
         staff_orgs=frozenset(staff),
+        finance_orgs=frozenset(finance),
         superuser=user.is_superuser,
     )
     user._coproduce_roles = roles

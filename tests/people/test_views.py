@@ -64,7 +64,7 @@ def test_person_list_search_and_filter(world, client_for):
     assert response.status_code == 200
     assert _names(response) == ["Cerys Cochair"]
     response = client.get(reverse("people:list"), {"organisation": world["org"].pk})
-    assert _names(response) == ["Ada Admin", "Lee Lead"]
+    assert _names(response) == ["Ada Admin", "Fflur Finance", "Lee Lead"]
 
 
 def test_person_list_htmx_returns_fragment(world, client_for):
