@@ -26,6 +26,8 @@ SIGN_INS = [
     ("Staff co-chair (clinician)", "clinician@demo.coproduce.test", PASSWORD),
     ("Project member with lived experience", "member@demo.coproduce.test", PASSWORD),
     ("Signed-in person without a project", "visitor@demo.coproduce.test", PASSWORD),
+    # Created by coproduce.recognition.demo (the finance officer belongs to that part).
+    ("Finance officer", "finance@demo.coproduce.test", PASSWORD),
 ]
 
 FIRST = [
@@ -238,7 +240,9 @@ def load() -> bool:
     )
     visitor = person("Sam O'Neill", [], email=SIGN_INS[5][1])
     for p, email in zip(
-        [admin, lead, cochair, clinician, member, visitor], [s[1] for s in SIGN_INS], strict=True
+        [admin, lead, cochair, clinician, member, visitor],
+        [s[1] for s in SIGN_INS[:6]],
+        strict=True,
     ):
         account_actions.create_account(by=by, person=p, email=email, password=PASSWORD)
     people_actions.link_organisation(

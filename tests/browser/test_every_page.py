@@ -11,7 +11,15 @@ from ..test_permission_sweep import sweep  # noqa: F401 - the fixture with every
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "correct-horse-battery"
-NOT_HTML = {"projects:calendar", "projects:paper", "people:export", "healthz"}
+NOT_HTML = {
+    "projects:calendar",
+    "projects:paper",
+    "people:export",
+    "healthz",
+    "recognition:receipt",
+    "recognition:export_csv",
+    "recognition:export_xlsx",
+}
 
 ANONYMOUS_PAGES = [
     "/",
