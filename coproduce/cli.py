@@ -1,4 +1,4 @@
-"""The `coproduce` command: demo, serve, worker and manage."""
+"""The `coproduce` command: demo, serve, worker, reminders, insight and manage."""
 
 import argparse
 import os
@@ -145,6 +145,13 @@ def manage(args) -> int:
     return 0
 
 
+def insight(args) -> int:
+    _django()
+    from coproduce.insight.cli import run
+
+    return run(args)
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="coproduce", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -163,6 +170,11 @@ def main(argv=None) -> int:
     p = sub.add_parser("reminders", help="e-mail reminders that are due (closing soon, review)")
     p.add_argument("--every", type=int, default=0, help="repeat every N seconds")
     p.set_defaults(func=reminders)
+    p = sub.add_parser("insight", help="insight studies: list, QDPX, Table 1, barriers, agreement")
+    from coproduce.insight.cli import add_arguments as add_insight_arguments
+
+    add_insight_arguments(p)
+    p.set_defaults(func=insight)
     p = sub.add_parser("manage", help="Django management commands", add_help=False)
     p.add_argument("extra", nargs=argparse.REMAINDER)
     p.set_defaults(func=manage)

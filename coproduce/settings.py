@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "coproduce.measures",
     "coproduce.reports",
     "coproduce.recognition",
+    "coproduce.insight",
     "coproduce.api",
 ]
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("coproduce.measures.urls")),
     path("", include("coproduce.reports.urls")),
     path("", include("coproduce.recognition.urls")),
+    path("", include("coproduce.insight.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -10,13 +10,14 @@ from coproduce.people.models import Consent, OrganisationLink
 from coproduce.projects.models import Membership, Paper
 
 from .decisions import sweep as decisions_sweep
+from .insight import sweep as insight_sweep
 from .measures import sweep as measures_sweep
 from .recognition import sweep as recognition_sweep
 from .reports import sweep as reports_sweep
 from .roles import MANAGERS, PROJECT_MANAGE, PROJECT_VIEW, ROLES, SIGNED_IN
 
 # Each later app keeps its own part of the table next to its tests.
-APP_SWEEPS = [decisions_sweep, measures_sweep, reports_sweep, recognition_sweep]
+APP_SWEEPS = [decisions_sweep, measures_sweep, reports_sweep, recognition_sweep, insight_sweep]
 
 
 def _names(patterns, prefix=""):
@@ -130,6 +131,7 @@ OUR_APPS = (
     "measures",
     "reports",
     "recognition",
+    "insight",
 )
 
 

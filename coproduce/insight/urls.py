@@ -1,0 +1,5 @@
+from .views import coding, exchange, outputs, sources, studies
+
+app_name = "insight"
+# Each area keeps its own routes beside its views (all under /insight/).
+urlpatterns = [*studies.urls, *sources.urls, *coding.urls, *outputs.urls, *exchange.urls]

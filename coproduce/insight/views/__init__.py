@@ -1,0 +1,1 @@
+"""Insight pages, one module per area; each module lists its own `urls`."""

@@ -1,0 +1,3 @@
+"""coding pages of an insight study."""
+
+urls = []

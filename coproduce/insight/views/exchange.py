@@ -1,0 +1,3 @@
+"""exchange pages of an insight study."""
+
+urls = []

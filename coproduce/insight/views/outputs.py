@@ -1,0 +1,3 @@
+"""outputs pages of an insight study."""
+
+urls = []

@@ -1,0 +1,3 @@
+"""sources pages of an insight study."""
+
+urls = []

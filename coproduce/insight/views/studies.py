@@ -1,0 +1,3 @@
+"""studies pages of an insight study."""
+
+urls = []
