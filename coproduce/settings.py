@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "coproduce.reports",
     "coproduce.recognition",
     "coproduce.insight",
+    "coproduce.consultations",
     "coproduce.api",
 ]
 

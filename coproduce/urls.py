@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("coproduce.reports.urls")),
     path("", include("coproduce.recognition.urls")),
     path("", include("coproduce.insight.urls")),
+    path("", include("coproduce.consultations.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -9,6 +9,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from coproduce.people.models import Consent, OrganisationLink
 from coproduce.projects.models import Membership, Paper
 
+from .consultations import sweep as consultations_sweep
 from .decisions import sweep as decisions_sweep
 from .insight import sweep as insight_sweep
 from .measures import sweep as measures_sweep
@@ -17,7 +18,14 @@ from .reports import sweep as reports_sweep
 from .roles import MANAGERS, PROJECT_MANAGE, PROJECT_VIEW, ROLES, SIGNED_IN
 
 # Each later app keeps its own part of the table next to its tests.
-APP_SWEEPS = [decisions_sweep, measures_sweep, reports_sweep, recognition_sweep, insight_sweep]
+APP_SWEEPS = [
+    decisions_sweep,
+    measures_sweep,
+    reports_sweep,
+    recognition_sweep,
+    insight_sweep,
+    consultations_sweep,
+]
 
 
 def _names(patterns, prefix=""):
@@ -132,6 +140,7 @@ OUR_APPS = (
     "reports",
     "recognition",
     "insight",
+    "consultations",
 )
 
 

@@ -28,6 +28,8 @@ SIGN_INS = [
     ("Signed-in person without a project", "visitor@demo.coproduce.test", PASSWORD),
     # Created by coproduce.recognition.demo (the finance officer belongs to that part).
     ("Finance officer", "finance@demo.coproduce.test", PASSWORD),
+    # Created by coproduce.consultations.demo: sees the GP practice's consultation measures.
+    ("Practice manager", "practice-manager@demo.coproduce.test", PASSWORD),
 ]
 
 FIRST = [
@@ -207,7 +209,10 @@ def load() -> bool:
         return people_actions.create_person(
             by=by,
             full_name=name,
-            preferred_name=name.split()[0],
+            # "Dr Priya Nair" is Priya, not "Dr".
+            preferred_name=next(
+                w for w in name.split() if w not in ("Dr", "Mr", "Mrs", "Ms", "Miss", "Prof")
+            ),
             email=email,
             preferred_language=language,
             contact_preference="email" if email else rng.choice(["phone", "post"]),
@@ -382,11 +387,20 @@ def load() -> bool:
                         ["present", "apologies", "absent"], weights=[7, 2, 1]
                     )[0]
                 project_actions.record_attendance(by=by, meeting=meeting, statuses=statuses)
+    from coproduce.consultations import demo as consultations_demo
     from coproduce.decisions import demo as decisions_demo
+    from coproduce.insight import demo as insight_demo
     from coproduce.measures import demo as measures_demo
     from coproduce.recognition import demo as recognition_demo
     from coproduce.reports import demo as reports_demo
 
-    for app_demo in (measures_demo, decisions_demo, reports_demo, recognition_demo):
+    for app_demo in (
+        measures_demo,
+        decisions_demo,
+        reports_demo,
+        recognition_demo,
+        insight_demo,
+        consultations_demo,
+    ):
         app_demo.load(ctx)
     return True

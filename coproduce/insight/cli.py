@@ -45,6 +45,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["json", "md"], default="md")
     p.set_defaults(handler="analysis:cli_agreement")
 
+    p = sub.add_parser(
+        "autocode-eval",
+        help="cross-validate code suggestions on a coded QDPX project; prints JSON scores",
+    )
+    p.add_argument("file")
+    p.add_argument("--folds", type=int, default=5)
+    p.add_argument("--unit", choices=["sentence", "turn", "paragraph"], default="sentence")
+    p.add_argument("--backend", default="tfidf", help="tfidf (default), baseline-svm, embeddings")
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument(
+        "--min-examples", type=int, default=5, help="codes with fewer coded units are not scored"
+    )
+    p.set_defaults(handler="assist.evaluate:cli_autocode_eval")
+
 
 def run(args) -> int:
     from importlib import import_module

@@ -455,3 +455,87 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+
+class SuggestionRun(models.Model):
+    """One pass of the suggestion engine over a study: what it learnt from and how (provenance).
+    Its suggestions are Coding rows of a suggestion Coder, so agreement with human coders uses
+    the same statistics as between people."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="suggestion_runs")
+    coder = models.ForeignKey(Coder, on_delete=models.CASCADE, related_name="suggestion_runs")
+    backend = models.CharField(max_length=40)
+    model_version = models.CharField(max_length=80)
+    unit = models.CharField(max_length=10)
+    # Backend settings, per-code thresholds, library versions and counts, as JSON.
+    settings = models.JSONField(default=dict, blank=True)
+    training_units = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.backend} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SuggestionStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for review")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Suggestion(models.Model):
+    """The engine's confidence in one suggested coding, and a person's decision about it. The
+    coding stays the suggestion coder's whatever the decision: accepting records who agreed."""
+
+    run = models.ForeignKey(SuggestionRun, on_delete=models.CASCADE, related_name="suggestions")
+    coding = models.OneToOneField(Coding, on_delete=models.CASCADE, related_name="suggestion")
+    confidence = models.FloatField()
+    status = models.CharField(
+        max_length=10, choices=SuggestionStatus.choices, default=SuggestionStatus.PENDING
+    )
+    decided_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-confidence", "pk"]
+        indexes = [models.Index(fields=["run", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.coding} {self.confidence:.2f} {self.status}"
+
+
+class TsVectorField(models.Field):
+    """A PostgreSQL tsvector (without needing django.contrib.postgres); plain text, left empty,
+    on other databases."""
+
+    def db_type(self, connection):
+        return "tsvector" if connection.vendor == "postgresql" else "text"
+
+
+class SearchPassage(models.Model):
+    """One searchable passage of a source (a speaker turn, the text between turns, or a paragraph
+    of a source without turns), kept by coproduce.insight.search. The text is never copied here:
+    the passage is `source.text[start:end]`. On PostgreSQL `vector` holds its tsvector (GIN
+    index); on SQLite it stays empty and the contentless FTS5 table insight_search_fts, keyed by
+    this row's id, is the index. `block` is the passage's place on the transcript page (#turn-N)."""
+
+    study = models.ForeignKey(Study, on_delete=models.CASCADE, related_name="+")
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="search_passages")
+    turn = models.ForeignKey(Turn, on_delete=models.SET_NULL, null=True, related_name="+")
+    block = models.PositiveIntegerField(default=0)
+    start = models.PositiveIntegerField()
+    end = models.PositiveIntegerField()
+    # A fingerprint of the indexed text: SQLite can only unindex a passage given the exact text
+    # it indexed, so a passage whose source text has changed since is left to a full rebuild.
+    digest = models.BigIntegerField(default=0)
+    vector = TsVectorField(null=True, editable=False)
+
+    def __str__(self) -> str:
+        return f"{self.source_id} [{self.start}:{self.end}]"

@@ -1,5 +1,12 @@
-from .views import coding, exchange, outputs, sources, studies
+from .views import coding, exchange, outputs, search, sources, studies
 
 app_name = "insight"
 # Each area keeps its own routes beside its views (all under /insight/).
-urlpatterns = [*studies.urls, *sources.urls, *coding.urls, *outputs.urls, *exchange.urls]
+urlpatterns = [
+    *studies.urls,
+    *sources.urls,
+    *coding.urls,
+    *outputs.urls,
+    *exchange.urls,
+    *search.urls,
+]

@@ -349,5 +349,8 @@ def erase_person(*, by, person: Person, reason: str) -> Person:
         object_repr=pseudonym, changes={"redacted": True}
     )
     AuditEvent.objects.filter(on_behalf_of_id=person.pk).update(on_behalf_of_label=pseudonym)
+    from coproduce.core import personal_data
+
+    personal_data.erase(person, pseudonym)
     audit.record(by=by, action="person.erase", obj=person, changes={"reason": [None, reason]})
     return person

@@ -19,6 +19,14 @@ NOT_HTML = {
     "recognition:receipt",
     "recognition:export_csv",
     "recognition:export_xlsx",
+    "consultations:export_csv",
+    "consultations:export_xlsx",
+    "consultations:link_qr",
+    "insight:export_qdpx",
+    "insight:export_qdc",
+    "insight:codings_csv",
+    "insight:codings_xlsx",
+    "insight:job_download",
 }
 
 ANONYMOUS_PAGES = [
@@ -57,6 +65,8 @@ def _html_pages(sweep, role):  # noqa: F811
         if role in allowed
         and status == 200
         and name not in NOT_HTML
+        # Output pages also download as CSV, XLSX or DOCX (?format=...).
+        and "?format=" not in name
         and not name.startswith("api-")
     ]
 

@@ -39,7 +39,7 @@ def test_cli_demo_no_serve_twice_changes_nothing(tmp_path):
     assert first.returncode == 0, first.stderr
     assert "Demo data loaded." in first.stdout
     counts = _counts(tmp_path / "coproduce.sqlite3")
-    assert counts[:2] == [61, 6]
+    assert counts[:2] == [66, 6]
     second = _run("demo", "--no-serve", data_dir=tmp_path)
     assert second.returncode == 0, second.stderr
     assert "already present: nothing changed" in second.stdout

@@ -29,8 +29,9 @@ def _counts():
 def test_demo_load_is_idempotent():
     assert demo.load() is True
     first = _counts()
-    # 60 register entries and the finance officer; 6 demo sign-ins and the finance sign-in.
-    assert first[:4] == [3, 61, 7, 6]
+    # 60 register entries, the finance officer, and the GP practice's manager and four more
+    # staff (consultations demo); 6 demo sign-ins, the finance and practice-manager sign-ins.
+    assert first[:4] == [3, 66, 8, 6]
     assert demo.load() is False
     assert _counts() == first
 

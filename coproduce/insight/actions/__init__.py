@@ -1,5 +1,10 @@
 """Every write about insight studies. One module per area, re-exported here so callers write
 `from coproduce.insight import actions; actions.add_coding(...)`."""
 
+from .assist import *  # noqa: F403
 from .coding import *  # noqa: F403
+from .exchange import *  # noqa: F403
+from .participants import *  # noqa: F403
+from .pseudonymise import *  # noqa: F403
+from .sources import *  # noqa: F403
 from .studies import *  # noqa: F403

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from coproduce.core import audit
 from coproduce.people.roles import roles_for
 
-from .. import frameworks
+from .. import frameworks, search
 from ..models import (
     STANDARD_ATTRIBUTES,
     Attribute,
@@ -50,6 +50,8 @@ STUDY_FIELDS = (
     "descriptor_template",
     "bcw_variant",
 )
+# Addresses under /insight/ that are pages, not studies.
+RESERVED_SLUGS = {"new", "jobs"}
 PLACEHOLDER = re.compile(r"\{([a-z0-9_-]+)\}")
 # Attributes that are demographic or health data (UK GDPR Art. 9) among the standard ones.
 SPECIAL_STANDARD = {"disability", "age_band", "gender"}
@@ -83,6 +85,8 @@ def create_study(
 ) -> Study:
     """A new study with the seed study's attributes and COM-B codebook, led by its creator."""
     slug = slug or slugify(title)[:80]
+    if slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This short name is used by the site; choose another.")})
     if Study.objects.filter(slug=slug).exists():
         raise ValidationError({"slug": _("Another study already uses this short name.")})
     study = Study(
@@ -128,6 +132,8 @@ def update_study(*, by, study, **fields) -> Study:
         if name not in STUDY_FIELDS or name == "organisation":
             raise TypeError(name)
         setattr(study, name, value.strip() if isinstance(value, str) else value)
+    if study.slug != before["slug"] and study.slug in RESERVED_SLUGS:
+        raise ValidationError({"slug": _("This short name is used by the site; choose another.")})
     if study.slug != before["slug"] and Study.objects.filter(slug=study.slug).exists():
         raise ValidationError({"slug": _("Another study already uses this short name.")})
     study.full_clean(exclude=["organisation", "project"])
@@ -362,6 +368,7 @@ def add_source(
     linked |= {p.pk for p in participants or ()}
     if linked:
         source.participants.add(*linked)
+    search.index_sources([source.pk])  # full-text index, in this transaction (insight/search.py)
     if audit_event:
         audit.record(
             by=by,
@@ -451,7 +458,7 @@ def coder_for(*, study, person=None, name="", is_suggestion=False) -> Coder:
     if person is not None:
         coder = Coder.objects.filter(study=study, person=person).first()
         if coder is None:
-            coder = Coder.objects.create(study=study, person=person, name=str(person))
+            coder = Coder.objects.create(study=study, person=person, name=person.full_name)
         return coder
     coder = Coder.objects.filter(
         study=study, person=None, name=name, is_suggestion=is_suggestion

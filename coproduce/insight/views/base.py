@@ -24,6 +24,11 @@ class StudyMixin(ObjectPermissionMixin):
         return self.study
 
     def get_context_data(self, **kwargs):
+        if "study_nav" not in kwargs:
+            # Imported here: the studies module's views build on this mixin.
+            from .studies import study_nav
+
+            kwargs["study_nav"] = study_nav(self.request, self.study)
         user = self.request.user
         return super().get_context_data(
             study=self.study,

@@ -1,0 +1,1 @@
+"""Forms of the insight pages, one module per area."""

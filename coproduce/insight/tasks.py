@@ -1,0 +1,77 @@
+"""Background work for insight studies: QDPX/QDC imports and QDPX/Excel exports, run by the task
+worker with their progress written to the Job row so the job page can show it."""
+
+import logging
+import tempfile
+import time
+
+from django.core.exceptions import ValidationError
+from django.tasks import task
+from django.utils.translation import gettext as _
+
+from . import actions, exchange
+from .models import Job
+
+logger = logging.getLogger(__name__)
+# Progress is written at most this often (seconds), so a fast job is not slowed by its own bar.
+PROGRESS_EVERY = 0.5
+
+
+def _user_of(job):
+    person = job.requested_by
+    return getattr(person, "user", None) if person is not None else None
+
+
+class _Progress:
+    def __init__(self, job):
+        self.job = job
+        self.last = 0.0
+
+    def __call__(self, done, total):
+        now = time.monotonic()
+        if done >= total or now - self.last >= PROGRESS_EVERY:
+            self.last = now
+            actions.job_progress(job=self.job, done=done, total=total)
+
+
+def _run(job) -> None:
+    user = _user_of(job)
+    study = job.study
+    progress = _Progress(job)
+    actions.job_progress(job=job, done=0, total=0)
+    if job.kind in ("import_qdpx", "import_qdc"):
+        with job.input_file.open("rb") as fp:
+            if job.kind == "import_qdpx":
+                parsed = exchange.read_qdpx(fp, progress=progress)
+                report = actions.import_qdpx(by=user, study=study, parsed=parsed)
+            else:
+                report = actions.import_qdc(by=user, study=study, file=fp)
+        actions.finish_job(job=job, report=report)
+        return
+    include_special = user is not None and user.has_perm("insight.view_special", study)
+    with tempfile.TemporaryFile() as out:
+        if job.kind == "export_qdpx":
+            counts = exchange.export_qdpx(
+                study, out, include_special=include_special, progress=progress
+            )
+            filename = f"{study.slug}.qdpx"
+        else:
+            counts = {"codings": exchange.codings_xlsx(study, out)}
+            filename = f"{study.slug}-codings.xlsx"
+        out.seek(0)
+        actions.finish_job(job=job, report={"exported": counts}, output=out, filename=filename)
+
+
+@task()
+def run_job(job_id: int) -> str:
+    """Run one import or export job. A bad file fails the job with the reason; anything else is
+    logged and the job fails with a general message (the person can try again)."""
+    job = Job.objects.select_related("study", "requested_by").get(pk=job_id)
+    try:
+        _run(job)
+    except ValidationError as exc:
+        actions.fail_job(job=job, error=" ".join(exc.messages))
+    except Exception:
+        logger.exception("insight job %s failed", job_id)
+        actions.fail_job(job=job, error=_("Something went wrong while running this job."))
+    return job.status
