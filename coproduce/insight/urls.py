@@ -1,4 +1,4 @@
-from .views import coding, exchange, outputs, search, sources, studies
+from .views import assist, coding, exchange, outputs, search, sources, studies
 
 app_name = "insight"
 # Each area keeps its own routes beside its views (all under /insight/).
@@ -9,4 +9,5 @@ urlpatterns = [
     *outputs.urls,
     *exchange.urls,
     *search.urls,
+    *assist.urls,
 ]

@@ -10,7 +10,7 @@ from importlib import import_module
 from coproduce.insight import actions
 from coproduce.insight.models import StudyRole
 
-AREAS = ["studies", "sources", "coding", "outputs", "exchange", "search"]
+AREAS = ["studies", "sources", "coding", "outputs", "exchange", "search", "assist"]
 # Who may read a study, code it, manage it, and see the pseudonym key.
 VIEW = {"member", "cochair", "lead", "admin"}
 CODE = {"member", "cochair", "lead", "admin"}

@@ -14,10 +14,11 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 
-from ..assist import backends, suggest
+from ..assist import backends, suggest, units
 from ..models import (
     Code,
     Coding,
+    Job,
     Source,
     Suggestion,
     SuggestionRun,
@@ -27,6 +28,7 @@ from .coding import _person_of
 from .studies import coder_for
 
 __all__ = [
+    "start_assist_job",
     "suggest_codes",
     "store_suggestions",
     "accept_suggestion",
@@ -210,3 +212,28 @@ def decide_suggestions(
         },
     )
     return len(ids)
+
+
+@transaction.atomic
+def start_assist_job(*, by, study, kind, unit, backend, folds=5) -> Job:
+    """Queue a suggestion run or an evaluation; the task worker runs it after this commits."""
+    from ..assist_tasks import KINDS, run_assist_job  # the task module imports actions
+
+    if kind not in KINDS:
+        raise ValueError(kind)
+    if unit not in units.UNIT_KINDS:
+        raise ValidationError({"unit": _("Choose sentence, speaker turn or paragraph.")})
+    if backend not in backends.REGISTRY:
+        raise ValidationError({"backend": _("Choose one of the listed ways of suggesting.")})
+    if not 2 <= folds <= 10:
+        raise ValidationError({"folds": _("Use between 2 and 10 folds.")})
+    settings = {"unit": unit, "backend": backend}
+    if kind == "evaluate":
+        settings["folds"] = folds
+    job = Job(study=study, kind=kind, requested_by=_person_of(by), report={"asked": settings})
+    job.save()
+    audit.record(
+        by=by, action="job.start", obj=job, changes={"kind": kind, "study": study.pk, **settings}
+    )
+    transaction.on_commit(lambda: run_assist_job.enqueue(job.pk))
+    return job

@@ -62,7 +62,15 @@ THEME_FIELDS = ("name", "parent", "description", "comb", "classification", "code
 
 def _person_of(by) -> Person | None:
     person_id = roles_for(by).person_id if by is not None else None
-    return Person.objects.get(pk=person_id) if person_id else None
+    if not person_id:
+        return None
+    # roles_for has already loaded the user's register entry; coding is hot, so reuse it.
+    person = getattr(by, "person", None)
+    return (
+        person
+        if person is not None and person.pk == person_id
+        else Person.objects.get(pk=person_id)
+    )
 
 
 def _check_code(code: Code) -> None:

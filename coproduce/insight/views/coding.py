@@ -31,6 +31,7 @@ from ..forms.coding import CodeForm, CodingForm, MemoForm, PolarityForm, ThemeFo
 from ..models import Code, Coding, Memo, MemoTarget, Participant, Polarity, Source, Theme
 from ..selectors import coding as selectors
 from .base import StudyMixin
+from .studies import study_nav
 
 
 def _maybe_url(name, *args):
@@ -51,7 +52,7 @@ class CodingPage(StudyMixin):
         studies = _maybe_url("insight:studies") or _maybe_url("insight:list")
         if studies:
             crumbs.append((studies, _("Studies")))
-        overview = _maybe_url("insight:study", self.study.slug)
+        overview = _maybe_url("insight:detail", self.study.slug)
         if overview:
             crumbs.append((overview, self.study.title))
         return crumbs
@@ -146,6 +147,7 @@ class SourceMixin(CodingPage):
             "status": status,
             "crumbs": self.crumbs(),
             "section": self.section,
+            "study_nav": study_nav(self.request, self.study),
         }
         return render(self.request, "insight/coding/source.html", context)
 

@@ -64,6 +64,8 @@ AREAS = [
     ("interventions", gettext_lazy("Interventions"), ("intervention",), "insight.view_study"),
     ("agreement", gettext_lazy("Coder agreement"), ("agreement",), "insight.view_study"),
     ("exchange", gettext_lazy("Import and export"), ("exchange",), "insight.view_study"),
+    ("suggestions", gettext_lazy("Suggestions"), ("suggestion",), "insight.code_study"),
+    ("evaluation", gettext_lazy("Suggestion accuracy"), ("evaluation",), "insight.view_study"),
 ]
 
 
