@@ -42,6 +42,13 @@ def _study():
     return study, source, coder
 
 
+def _htmx_settled(page):
+    """Wait until htmx has swapped and settled the last response: a key pressed on a freshly
+    swapped form before htmx has taken it over submits it the ordinary way (a full page)."""
+    busy = ".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added"
+    page.wait_for_function(f"() => !document.querySelector('{busy}')")
+
+
 def _focused_id(page):
     return page.evaluate("document.activeElement && document.activeElement.id")
 
@@ -105,6 +112,7 @@ def test_coding_by_keyboard_only_stores_code_point_offsets(page, axe_check):
     axe_check(page)
 
     # Change it to a facilitator, then remove it, from its entry under the turn.
+    _htmx_settled(page)
     page.locator(f"#polarity-{coding.pk}").select_option("facilitator")
     page.locator(f"#coding-{coding.pk} button", has_text="Change").focus()
     page.keyboard.press("Enter")
@@ -113,6 +121,7 @@ def test_coding_by_keyboard_only_stores_code_point_offsets(page, axe_check):
     )
     coding.refresh_from_db()
     assert coding.polarity == "facilitator"
+    _htmx_settled(page)
     page.locator(f"#coding-{coding.pk} button", has_text="Remove").focus()
     page.keyboard.press("Enter")
     expect(page.locator("#coding-status")).to_contain_text(
