@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from coproduce.core.exports import xlsx_response
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin, add_validation_error
 from coproduce.people.models import Organisation
 from coproduce.people.roles import roles_for
@@ -282,23 +283,12 @@ class ExportCsv(OrganisationMixin, ObjectPermissionMixin, View):
 
 class ExportXlsx(OrganisationMixin, ObjectPermissionMixin, View):
     def get(self, request, *args, **kwargs):
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Consultations"))
-        sheet.append(_export_header())
-        for row in selectors.export_rows(self.organisation):
-            sheet.append(_export_row(row))
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            filename=f"consultations-{self.organisation.slug}.xlsx",
+            sheet_title=_("Consultations"),
+            header=_export_header(),
+            rows=(_export_row(row) for row in selectors.export_rows(self.organisation)),
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="consultations-{self.organisation.slug}.xlsx"'
-        )
-        return response
 
 
 # Teams

@@ -1,10 +1,9 @@
 import csv
-import io
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -12,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from coproduce.core.exports import xlsx_response
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.models import Organisation, Person, PerspectiveCode
 from coproduce.people.roles import roles_for
@@ -434,23 +434,12 @@ class ExportCsv(OrganisationMixin, ObjectPermissionMixin, View):
 
 class ExportXlsx(OrganisationMixin, ObjectPermissionMixin, View):
     def get(self, request, *args, **kwargs):
-        from openpyxl import Workbook
-
-        book = Workbook(write_only=True)
-        sheet = book.create_sheet(_("Claims"))
-        sheet.append(_export_header())
-        for claim in selectors.export_rows(self.organisation):
-            sheet.append(_export_row(claim))
-        buffer = io.BytesIO()
-        book.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        return xlsx_response(
+            filename=f"claims-{self.organisation.slug}.xlsx",
+            sheet_title=_("Claims"),
+            header=_export_header(),
+            rows=(_export_row(claim) for claim in selectors.export_rows(self.organisation)),
         )
-        response["Content-Disposition"] = (
-            f'attachment; filename="claims-{self.organisation.slug}.xlsx"'
-        )
-        return response
 
 
 class Rates(OrganisationMixin, FormPage):
