@@ -6,7 +6,9 @@ with the CSRF token, answered with the re-rendered transcript), and the p50/p95 
 
 A throwaway SQLite database (COPRODUCE_DATA, a new temporary folder by default) holds a study
 made through the actions from the Taguette bench corpus (BENCH_SOURCES transcripts of 60 turns;
-BENCH_CODINGS codings spread over them). Target: p95 under 30 ms. Prints one JSON line.
+BENCH_CODINGS codings spread over them). Target: p95 below Taguette's HTTP route measured
+the same way on the same machine (../shared/bench/taguette/taguette_http_bench.py). Prints one
+JSON line.
 """
 
 import http.client

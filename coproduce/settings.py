@@ -144,8 +144,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    # Django's and allauth's backends, loading the user's register entry in the same query.
+    "coproduce.accounts.backends.ModelBackend",
+    "coproduce.accounts.backends.AuthenticationBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -250,6 +251,8 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Database sessions, read in plain SQL (accounts/sessions.py).
+SESSION_ENGINE = "coproduce.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"

@@ -3,7 +3,6 @@
 from allauth.mfa.models import Authenticator
 from django.shortcuts import redirect
 
-from coproduce.people.models import Organisation
 from coproduce.people.roles import roles_for
 
 # Pages that must stay reachable while setting up two-factor (or leaving).
@@ -13,9 +12,7 @@ EXEMPT_PREFIXES = ("/accounts/", "/language/", "/static/", "/healthz")
 def requires_mfa(user) -> bool:
     roles = roles_for(user)
     staff_orgs = roles.admin_orgs | roles.lead_orgs | roles.staff_orgs | roles.finance_orgs
-    if not staff_orgs:
-        return False
-    if not Organisation.objects.filter(pk__in=staff_orgs, require_mfa_for_staff=True).exists():
+    if not staff_orgs & roles.mfa_orgs:
         return False
     return not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 

@@ -28,6 +28,15 @@ def _study_role(user, study) -> str | None:
     return cache[study.pk]
 
 
+def remember_study_role(user, study_id: int, role: str | None) -> None:
+    """Record the user's study role read together with the study (views/base.py), so the
+    permission checks that follow need no query of their own."""
+    cache = getattr(user, "_insight_roles", None)
+    if cache is None:
+        cache = user._insight_roles = {}
+    cache[study_id] = role
+
+
 @rules.predicate
 def manages_organisation(user, study):
     roles = roles_for(user)

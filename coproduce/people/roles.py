@@ -5,7 +5,9 @@ Computed once per request (cached on the user object) because every permission c
 
 from dataclasses import dataclass, field
 
-from .models import OrganisationLink, OrganisationRole
+from coproduce.core import sql
+
+from .models import Organisation, OrganisationLink, OrganisationRole
 
 
 @dataclass(frozen=True)
@@ -15,6 +17,9 @@ class Roles:
     lead_orgs: frozenset[int] = field(default_factory=frozenset)
     staff_orgs: frozenset[int] = field(default_factory=frozenset)
     finance_orgs: frozenset[int] = field(default_factory=frozenset)
+    # Organisations (of any of the above) that require two-factor sign-in for their staff: read
+    # in the same query, because the two-factor check runs on every request.
+    mfa_orgs: frozenset[int] = field(default_factory=frozenset)
     superuser: bool = False
 
     @property
@@ -41,11 +46,19 @@ def roles_for(user) -> Roles:
     if cached is not None:
         return cached
     person = getattr(user, "person", None) if _has_person(user) else None
-    admin, lead, staff, finance = set(), set(), set(), set()
+    admin, lead, staff, finance, mfa = set(), set(), set(), set(), set()
     if person is not None and person.erased_at is None:
-        for org_id, role in OrganisationLink.objects.filter(person=person).values_list(
-            "organisation_id", "role"
-        ):
+        # Every signed-in request runs this: plain SQL (see core/sql.py).
+        links = sql.rows(
+            f"SELECT l.organisation_id, l.role, o.require_mfa_for_staff"
+            f" FROM {sql.table(OrganisationLink)} l"
+            f" JOIN {sql.table(Organisation)} o ON o.id = l.organisation_id"
+            f" WHERE l.person_id = %s",
+            [person.pk],
+        )
+        for org_id, role, org_mfa in links:
+            if org_mfa:
+                mfa.add(org_id)
             if role == OrganisationRole.ADMIN:
                 admin.add(org_id)
             elif role == OrganisationRole.LEAD:
@@ -60,6 +73,7 @@ def roles_for(user) -> Roles:
         lead_orgs=frozenset(lead),
         staff_orgs=frozenset(staff),
         finance_orgs=frozenset(finance),
+        mfa_orgs=frozenset(mfa),
         superuser=user.is_superuser,
     )
     user._coproduce_roles = roles

@@ -2,6 +2,7 @@
 removing and re-classifying codings, the codebook and its versions, themes and memos."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from coproduce.core.models import AuditEvent
@@ -667,3 +668,37 @@ def test_coding_add_get_not_allowed(world, objects, client_for):
         reverse("insight:coding_add", args=[study.slug, source.pk])
     )
     assert response.status_code == 405
+
+
+def test_add_coding_new_code_made_and_applied_in_one_action(world, objects):
+    source, code = objects["source"], objects["code"]
+    before = AuditEvent.objects.count()
+    made = actions.add_coding(
+        by=world["member"].user,
+        source=source,
+        codes=[code, code],
+        new_code="  Feeling unheard ",
+        start=0,
+        end=10,
+    )
+    assert [c.code.name for c in made] == [code.name, "Feeling unheard"]
+    assert Code.objects.filter(study=objects["study"], name="Feeling unheard").count() == 1
+    assert AuditEvent.objects.count() - before == 3  # the code and two codings
+    again = actions.add_coding(
+        by=world["member"].user, source=source, codes=[code], start=0, end=10
+    )
+    assert again == []
+
+
+def test_add_coding_without_any_code_refused_and_nothing_written(world, objects):
+    before = (Coding.objects.count(), Code.objects.count(), AuditEvent.objects.count())
+    with pytest.raises(ValidationError):
+        actions.add_coding(
+            by=world["member"].user,
+            source=objects["source"],
+            codes=[],
+            new_code="  ",
+            start=0,
+            end=5,
+        )
+    assert (Coding.objects.count(), Code.objects.count(), AuditEvent.objects.count()) == before

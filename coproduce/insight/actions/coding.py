@@ -27,6 +27,7 @@ from ..models import (
     Source,
     Theme,
 )
+from ..selectors.coding import codes_already_on
 from .studies import coder_for
 
 __all__ = [
@@ -194,14 +195,24 @@ def save_codebook_version(*, by, study, note="") -> CodebookVersion:
 
 @transaction.atomic
 def add_coding(
-    *, by, source: Source, codes, start: int, end: int, polarity=Polarity.NEUTRAL, coder=None
+    *,
+    by,
+    source: Source,
+    codes,
+    start: int,
+    end: int,
+    polarity=Polarity.NEUTRAL,
+    coder=None,
+    new_code: str = "",
 ) -> list[Coding]:
     """Apply one or more codes to [start, end) of a source as the signed-in coder (or, for
-    imports and suggestions, the `coder` given). Offsets are code points."""
+    imports and suggestions, the `coder` given). Offsets are code points. `new_code` names an
+    inductive code to make and apply too (coders make codes while coding), in the same
+    transaction. A code already on exactly this passage by this coder is not applied twice."""
     if not (0 <= start < end <= len(source.text)):
         raise ValidationError(_("Select some text in the transcript first."))
     codes = list(codes)
-    if not codes:
+    if not codes and not new_code.strip():
         raise ValidationError({"codes": _("Choose at least one code.")})
     if any(c.study_id != source.study_id for c in codes):
         raise ValidationError({"codes": _("Choose codes from this study's codebook.")})
@@ -212,24 +223,24 @@ def add_coding(
         if person is None:
             raise PermissionDenied
         coder = coder_for(study=source.study, person=person)
+    if new_code.strip():
+        codes.append(create_code(by=by, study=source.study, name=new_code.strip()))
+    # One read for every code asked for, not one per code: this runs once per coding click.
+    already = codes_already_on(source, coder, start, end, [c.pk for c in codes])
     selection = uuid.uuid4()
-    made = []
-    for code in codes:
-        if Coding.objects.filter(
-            source=source, code=code, coder=coder, start=start, end=end
-        ).exists():
-            continue
-        made.append(
-            Coding(
-                source=source,
-                code=code,
-                coder=coder,
-                start=start,
-                end=end,
-                polarity=polarity,
-                selection=selection,
-            )
+    made = [
+        Coding(
+            source=source,
+            code=code,
+            coder=coder,
+            start=start,
+            end=end,
+            polarity=polarity,
+            selection=selection,
         )
+        for code in dict.fromkeys(codes)
+        if code.pk not in already
+    ]
     Coding.objects.bulk_create(made)
     for coding in made:
         audit.record(

@@ -25,6 +25,7 @@ from ..models import (
     StudyRole,
     Turn,
 )
+from ..selectors.coding import person_coder
 
 __all__ = [
     "create_study",
@@ -456,7 +457,8 @@ def seed_framework_codes(*, by, study, framework="comb") -> list[Code]:
 def coder_for(*, study, person=None, name="", is_suggestion=False) -> Coder:
     """The Coder row for a person (made on first use) — part of the calling action's write."""
     if person is not None:
-        coder = Coder.objects.filter(study=study, person=person).first()
+        # Read on every coding click: the plain-SQL selector (core/sql.py).
+        coder = person_coder(study, person.pk)
         if coder is None:
             coder = Coder.objects.create(study=study, person=person, name=person.full_name)
         return coder

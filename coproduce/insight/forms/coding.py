@@ -39,11 +39,13 @@ class CodingForm(forms.Form):
     start = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
     end = forms.IntegerField(min_value=0, required=False, widget=forms.HiddenInput)
 
-    def __init__(self, *args, tree, text_length, **kwargs):
+    def __init__(self, *args, codes, text_length, **kwargs):
+        """`codes`: the study's codes that may be chosen. The page lists the whole tree; a posted
+        form needs only the codes it names (the coding screen posts once per coding)."""
         super().__init__(*args, **kwargs)
-        self.tree = tree
-        self.codes_by_pk = {str(code.pk): code for code, _depth in tree}
-        self.fields["codes"].choices = _code_choices(tree)
+        codes = list(codes)
+        self.codes_by_pk = {str(code.pk): code for code in codes}
+        self.fields["codes"].choices = [(str(code.pk), code.name) for code in codes]
         self.text_length = text_length
 
     def clean(self):

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Count, F, Prefetch
 from django.db.models.functions import Substr
 
-from ..models import Code, Coding, Memo, Theme
+from coproduce.core import sql
+
+from ..models import Code, Coder, Coding, Memo, Participant, Source, Theme, Turn
 
 EXCERPT = 90
 
@@ -55,16 +57,112 @@ def code_tree(study, *, counts=False) -> list[tuple[Code, int]]:
     return out
 
 
+# -- The coding click ------------------------------------------------------------------------
+# A coder makes hundreds of codings in a sitting, each one a request that reads the source, the
+# codes named, the coder, the touched turns and their codings. Those reads are plain SQL (see
+# core/sql.py for why and the rules); tests/insight/test_coding_selectors.py checks them against
+# the ORM.
+
+
+def source_in_study(study, pk: int) -> Source | None:
+    found = list(
+        Source.objects.raw(
+            f"SELECT * FROM {sql.table(Source)} WHERE id = %s AND study_id = %s", [pk, study.pk]
+        )
+    )
+    return found[0] if found else None
+
+
+def codes_among(study, pks) -> list[Code]:
+    """The study's codes among `pks` (strings from a form; anything that is not a number, or a
+    code of another study, is left out for the form to refuse)."""
+    wanted = sorted({int(pk) for pk in pks if str(pk).isdigit()})
+    if not wanted:
+        return []
+    return list(
+        Code.objects.raw(
+            f"SELECT id, study_id, name, colour, framework_key FROM {sql.table(Code)}"
+            f" WHERE study_id = %s AND id IN ({sql.placeholders(len(wanted))}) ORDER BY id",
+            [study.pk, *wanted],
+        )
+    )
+
+
+def person_coder(study, person_id: int) -> Coder | None:
+    found = list(
+        Coder.objects.raw(
+            f"SELECT * FROM {sql.table(Coder)} WHERE study_id = %s AND person_id = %s"
+            f" ORDER BY id LIMIT 1",
+            [study.pk, person_id],
+        )
+    )
+    return found[0] if found else None
+
+
+def codes_already_on(source, coder, start: int, end: int, code_ids) -> set[int]:
+    """Which of these codes this coder has already put on exactly [start, end)."""
+    code_ids = list(code_ids)
+    if not code_ids:
+        return set()
+    return {
+        code_id
+        for (code_id,) in sql.rows(
+            f"SELECT code_id FROM {sql.table(Coding)} WHERE source_id = %s AND coder_id = %s"
+            f' AND start = %s AND "end" = %s AND code_id IN ({sql.placeholders(len(code_ids))})',
+            [source.pk, coder.pk, start, end, *code_ids],
+        )
+    }
+
+
+def coding_count(source, *, coder_person_id=None) -> int:
+    if coder_person_id is None:
+        return sql.first(
+            f"SELECT COUNT(*) FROM {sql.table(Coding)} WHERE source_id = %s", [source.pk]
+        )[0]
+    return sql.first(
+        f"SELECT COUNT(*) FROM {sql.table(Coding)} c JOIN {sql.table(Coder)} p"
+        f" ON p.id = c.coder_id WHERE c.source_id = %s AND p.person_id = %s",
+        [source.pk, coder_person_id],
+    )[0]
+
+
+def _turn_rows(source) -> list[tuple]:
+    """(start, end, speaker, participant identifier) of each turn, in order."""
+    return sql.rows(
+        f'SELECT t.start, t."end", t.speaker, p.identifier FROM {sql.table(Turn)} t'
+        f" LEFT JOIN {sql.table(Participant)} p ON p.id = t.participant_id"
+        f" WHERE t.source_id = %s ORDER BY t.{sql.quote('index')}",
+        [source.pk],
+    )
+
+
+def _coding_rows(source, *, coder_person_id=None, low=None, high=None) -> list[tuple]:
+    """(pk, start, end, polarity, code id, code name, coder name, coder's person id) of the
+    source's codings, optionally one person's and only those reaching into [low, high)."""
+    where, params = ["c.source_id = %s"], [source.pk]
+    if coder_person_id is not None:
+        where.append("p.person_id = %s")
+        params.append(coder_person_id)
+    if low is not None:
+        where.append('c.start < %s AND c."end" > %s')
+        params += [high, low]
+    return sql.rows(
+        f'SELECT c.id, c.start, c."end", c.polarity, c.code_id, k.name, p.name, p.person_id'
+        f" FROM {sql.table(Coding)} c"
+        f" JOIN {sql.table(Code)} k ON k.id = c.code_id"
+        f" JOIN {sql.table(Coder)} p ON p.id = c.coder_id"
+        f" WHERE {' AND '.join(where)}",
+        params,
+    )
+
+
 def _blocks(source) -> list[Block]:
     """Turns in order, plus any text between them that is not only white space. One query,
     plain values (a transcript has hundreds of turns)."""
     text = source.text
     blocks = []
     position = 0
-    rows = source.turns.order_by("index").values_list(
-        "start", "end", "speaker", "participant__identifier"
-    )
-    for start, end, speaker, participant in rows:
+    for start, end, speaker, participant in _turn_rows(source):
         if text[position:start].strip():
             blocks.append(Block(start=position, end=start))
         blocks.append(Block(start=start, end=end, speaker=speaker, participant=participant or ""))
@@ -139,31 +237,17 @@ def transcript(source, *, coder_person_id=None, span=None) -> list[Block]:
     span touches, read with only the codings that reach into them: what changes after one
     coding is added or removed."""
     blocks = _blocks(source)
-    codings = source.codings.all()
-    if coder_person_id is not None:
-        codings = codings.filter(coder__person_id=coder_person_id)
     affected = blocks
+    low = high = None
     if span is not None:
         start, end = span
         affected = [b for b in blocks if b.start < end and start < b.end] or [
             min(blocks, key=lambda b: abs(b.start - start))
         ]
         low, high = affected[0].start, affected[-1].end
-        codings = codings.filter(start__lt=high, end__gt=low)
     text = source.text
-    marks = [
-        Mark(*row, quote=excerpt(text, row[1], row[2]))
-        for row in codings.values_list(
-            "pk",
-            "start",
-            "end",
-            "polarity",
-            "code_id",
-            "code__name",
-            "coder__name",
-            "coder__person_id",
-        )
-    ]
+    rows = _coding_rows(source, coder_person_id=coder_person_id, low=low, high=high)
+    marks = [Mark(*row, quote=excerpt(text, row[1], row[2])) for row in rows]
     segments(text, blocks, marks)
     return affected
 

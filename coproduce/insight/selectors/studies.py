@@ -4,6 +4,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 
+from coproduce.core import sql
 from coproduce.people.models import Person
 from coproduce.people.roles import roles_for
 
@@ -137,3 +138,17 @@ def participant_memos(participant) -> list[Memo]:
         .select_related("author")
         .order_by("-updated_at")
     )
+
+
+def study_with_role(slug: str, person_id: int) -> Study | None:
+    """The study with this slug, with `my_study_role` (the person's role on its team, or None),
+    in one plain-SQL read: every request of the coding screen starts with it (core/sql.py)."""
+    found = list(
+        Study.objects.raw(
+            f"SELECT s.*, (SELECT m.role FROM {sql.table(StudyMember)} m"
+            f" WHERE m.study_id = s.id AND m.person_id = %s ORDER BY m.id LIMIT 1)"
+            f" AS my_study_role FROM {sql.table(Study)} s WHERE s.slug = %s",
+            [person_id, slug],
+        )
+    )
+    return found[0] if found else None

@@ -1,11 +1,16 @@
 """What every page of one study shares: the study from the URL, checked against a permission."""
 
+from django.db.models import OuterRef, Subquery
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from coproduce.core.mixins import ObjectPermissionMixin
+from coproduce.people.roles import roles_for
 
-from ..models import Study
+from ..models import Study, StudyMember
+from ..rules import remember_study_role
+from ..selectors.studies import study_with_role
 
 
 class StudyMixin(ObjectPermissionMixin):
@@ -13,12 +18,31 @@ class StudyMixin(ObjectPermissionMixin):
     page as `study`. Views of one source or code look their object up within this study."""
 
     permission_required = "insight.view_study"
+    # What pages show of the study beyond its own fields; the coding endpoints need neither.
+    study_related = ("organisation", "project")
 
     @cached_property
     def study(self):
-        return get_object_or_404(
-            Study.objects.select_related("organisation", "project"), slug=self.kwargs["slug"]
-        )
+        studies = Study.objects.all()
+        if self.study_related:
+            studies = studies.select_related(*self.study_related)
+        user = self.request.user
+        person_id = roles_for(user).person_id
+        if person_id is None:
+            return get_object_or_404(studies, slug=self.kwargs["slug"])
+        # The user's role on the team comes in the same query: every study page checks it.
+        if self.study_related:
+            role = StudyMember.objects.filter(study=OuterRef("pk"), person_id=person_id)
+            study = get_object_or_404(
+                studies.annotate(my_study_role=Subquery(role.values("role")[:1])),
+                slug=self.kwargs["slug"],
+            )
+        else:
+            study = study_with_role(self.kwargs["slug"], person_id)
+            if study is None:
+                raise Http404
+        remember_study_role(user, study.pk, study.my_study_role)
+        return study
 
     def get_permission_object(self):
         return self.study

@@ -11,7 +11,7 @@ team, not by each coder alone).
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, path, reverse
@@ -70,10 +70,13 @@ def _person_id(request):
 
 class SourceMixin(CodingPage):
     section = "sources"
+    study_related = ()
 
     @cached_property
     def source(self):
-        source = get_object_or_404(Source.objects.filter(study=self.study), pk=self.kwargs["pk"])
+        source = selectors.source_in_study(self.study, self.kwargs["pk"])
+        if source is None:
+            raise Http404
         source.study = self.study  # already loaded: spares the actions a query
         return source
 
@@ -120,12 +123,11 @@ class SourceMixin(CodingPage):
         }
 
     def coding_form(self, data=None, initial=None):
-        return CodingForm(
-            data,
-            initial=initial,
-            tree=self.tree,
-            text_length=len(self.source.text),
-        )
+        if data is None:
+            codes = [code for code, _depth in self.tree]
+        else:
+            codes = selectors.codes_among(self.study, data.getlist("codes"))
+        return CodingForm(data, initial=initial, codes=codes, text_length=len(self.source.text))
 
     @cached_property
     def tree(self):
@@ -178,10 +180,8 @@ class SourceMixin(CodingPage):
             "oob": True,
         }
         if span:
-            codings = self.source.codings.all()
-            if self.only_mine:
-                codings = codings.filter(coder__person_id=context["my_person_id"])
-            context["coding_count"] = codings.count()
+            mine = context["my_person_id"] if self.only_mine else None
+            context["coding_count"] = selectors.coding_count(self.source, coder_person_id=mine)
         return render(self.request, "insight/coding/_changes.html", context)
 
     def block_of(self, offset):
@@ -221,22 +221,17 @@ class CodingAdd(SourceMixin, View):
         form = self.coding_form(request.POST)
         if form.is_valid():
             data = form.cleaned_data
+            new_name = (data.get("new_code") or "").strip()
             try:
-                with transaction.atomic():
-                    codes = list(data["code_objects"])
-                    new_name = (data.get("new_code") or "").strip()
-                    if new_name:
-                        codes.append(
-                            actions.create_code(by=request.user, study=self.study, name=new_name)
-                        )
-                    made = actions.add_coding(
-                        by=request.user,
-                        source=self.source,
-                        codes=codes,
-                        start=data["start"],
-                        end=data["end"],
-                        polarity=data["polarity"],
-                    )
+                made = actions.add_coding(
+                    by=request.user,
+                    source=self.source,
+                    codes=data["code_objects"],
+                    new_code=new_name,
+                    start=data["start"],
+                    end=data["end"],
+                    polarity=data["polarity"],
+                )
             except ValidationError as exc:
                 add_validation_error(form, exc)
             else:
