@@ -288,27 +288,48 @@ def index_sources(source_ids) -> int:
                     )
                 )
                 bodies.append(body)
-        SearchPassage.objects.bulk_create(rows, batch_size=500)
-        _write_index(rows, bodies)
+        if _vendor() == "postgresql":
+            _insert_with_vectors(rows, bodies)
+        else:
+            SearchPassage.objects.bulk_create(rows, batch_size=500)
+            _write_index(rows, bodies)
         made += len(rows)
     return made
 
 
-def _write_index(rows, bodies) -> None:
-    vendor = _vendor()
+def _insert_with_vectors(rows, bodies) -> None:
+    """PostgreSQL: insert the passages with their tsvectors in one statement per batch. Inserting
+    first and setting the vector after would write every row twice (and leave as many dead
+    rows for VACUUM): on 600,000 passages that doubled the time to index."""
+    table = SearchPassage._meta.db_table
     with connection.cursor() as cursor:
-        if vendor == "sqlite":
-            cursor.executemany(
-                f"INSERT INTO {FTS_TABLE}(rowid, study, body) VALUES (%s, %s, %s)",
-                [(r.pk, f"s{r.study_id}", body) for r, body in zip(rows, bodies, strict=True)],
+        for batch in _chunks(list(zip(rows, bodies, strict=True)), 2000):
+            cursor.execute(
+                f'INSERT INTO {table} (study_id, source_id, turn_id, block, start, "end", digest,'
+                " vector) SELECT v.study_id, v.source_id, v.turn_id, v.block, v.start, v.stop,"
+                " v.digest, to_tsvector('simple', v.body) FROM unnest(%s::bigint[], %s::bigint[],"
+                " %s::bigint[], %s::integer[], %s::integer[], %s::integer[], %s::bigint[],"
+                " %s::text[]) AS v(study_id, source_id, turn_id, block, start, stop, digest, body)",
+                [
+                    [r.study_id for r, _b in batch],
+                    [r.source_id for r, _b in batch],
+                    [r.turn_id for r, _b in batch],
+                    [r.block for r, _b in batch],
+                    [r.start for r, _b in batch],
+                    [r.end for r, _b in batch],
+                    [r.digest for r, _b in batch],
+                    [b for _r, b in batch],
+                ],
             )
-        elif vendor == "postgresql":
-            for batch in _chunks(list(zip(rows, bodies, strict=True)), 1000):
-                cursor.execute(
-                    "UPDATE insight_searchpassage AS p SET vector = to_tsvector('simple', v.body) "
-                    "FROM unnest(%s::bigint[], %s::text[]) AS v(id, body) WHERE p.id = v.id",
-                    [[r.pk for r, _b in batch], [b for _r, b in batch]],
-                )
+
+
+def _write_index(rows, bodies) -> None:
+    """SQLite: the passages' words into the FTS5 table, keyed by the passage ids."""
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {FTS_TABLE}(rowid, study, body) VALUES (%s, %s, %s)",
+            [(r.pk, f"s{r.study_id}", body) for r, body in zip(rows, bodies, strict=True)],
+        )
 
 
 @transaction.atomic

@@ -1,4 +1,4 @@
-from .views import assist, coding, exchange, outputs, search, sources, studies
+from .views import assist, codebook_delete, coding, exchange, outputs, search, sources, studies
 
 app_name = "insight"
 # Each area keeps its own routes beside its views (all under /insight/).
@@ -6,6 +6,7 @@ urlpatterns = [
     *studies.urls,
     *sources.urls,
     *coding.urls,
+    *codebook_delete.urls,
     *outputs.urls,
     *exchange.urls,
     *search.urls,

@@ -15,6 +15,11 @@ def entries(world, objects) -> dict:
     memo = actions.write_memo(
         by=world["member"].user, study=study, text="Early theme: not heard", source=source
     )
+    # A code nobody has used, in a theme and with a memo: its delete page offers the button and
+    # says what else changes, so the page scan sees that state as well as the refusal.
+    unused = actions.create_code(by=None, study=study, name="Waiting room chairs")
+    actions.create_theme(by=None, study=study, name="Surroundings", codes=[unused])
+    actions.write_memo(by=None, study=study, text="Nobody mentions chairs", code=unused)
     s = study.slug
     return {
         "insight:source": (reverse("insight:source", args=[s, source.pk]), VIEW, 200),
@@ -31,6 +36,13 @@ def entries(world, objects) -> dict:
         "insight:code": (reverse("insight:code", args=[s, code.pk]), VIEW, 200),
         "insight:code_create": (reverse("insight:code_create", args=[s]), CODE, 200),
         "insight:code_update": (reverse("insight:code_update", args=[s, code.pk]), MANAGE, 200),
+        # The sweep's code is in use: the page explains why it cannot be deleted.
+        "insight:code_delete": (reverse("insight:code_delete", args=[s, code.pk]), MANAGE, 200),
+        "insight:code_delete (unused code)": (
+            reverse("insight:code_delete", args=[s, unused.pk]),
+            MANAGE,
+            200,
+        ),
         "insight:themes": (reverse("insight:themes", args=[s]), VIEW, 200),
         "insight:theme_create": (reverse("insight:theme_create", args=[s]), MANAGE, 200),
         "insight:theme_update": (reverse("insight:theme_update", args=[s, theme.pk]), MANAGE, 200),
@@ -53,6 +65,8 @@ def writes() -> list[str]:
         "insight:codebook_versions",
         "insight:code_create",
         "insight:code_update",
+        "insight:code_delete",
+        "insight:code_delete (unused code)",
         "insight:theme_create",
         "insight:theme_update",
         "insight:memo_create",

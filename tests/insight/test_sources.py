@@ -288,6 +288,12 @@ def test_apply_pseudonyms_moves_offsets_exactly(world, objects, welsh_source):
         "turns": 2,
         "codings": 4,
         "participants": 1,
+        "attributes": 0,
+        "memos": 0,
+        "matrix_cells": 0,
+        "interventions": 0,
+        "themes": 0,
+        "codes": 0,
     }
     key = list(PseudonymEntry.objects.values_list("original", "replacement", "kind", "occurrences"))
     assert key == [

@@ -8,6 +8,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from coproduce.core import audit
 from coproduce.people.models import Person
@@ -27,6 +28,7 @@ from ..models import (
     Source,
     Theme,
 )
+from ..selectors.codebook import CodeUses, code_uses
 from ..selectors.coding import codes_already_on
 from .studies import coder_for
 
@@ -151,13 +153,75 @@ def update_code(*, by, code, **fields) -> Code:
     return code
 
 
+def _in_use_message(uses: CodeUses) -> str:
+    """Why a code cannot be deleted, with the counts (the delete page says the same)."""
+    sentences = [_("This code cannot be deleted.")]
+    if uses.codings:
+        sentences.append(
+            ngettext(
+                "It is used in %(num)d coding.", "It is used in %(num)d codings.", uses.codings
+            )
+            % {"num": uses.codings}
+        )
+    if uses.children:
+        sentences.append(
+            ngettext(
+                "%(num)d code sits under it.", "%(num)d codes sit under it.", len(uses.children)
+            )
+            % {"num": len(uses.children)}
+        )
+    sentences.append(_("Keep it, or merge it into another code first."))
+    return " ".join(sentences)
+
+
 @transaction.atomic
-def delete_code(*, by, code) -> None:
-    """Only a code nobody has used (and with no sub-codes) may go; otherwise merge or keep it."""
-    if code.codings.exists() or code.children.exists():
-        raise ValidationError(_("This code is in use; it cannot be deleted."))
-    audit.record(by=by, action="code.delete", obj=code, changes=audit.snapshot(code, CODE_FIELDS))
+def delete_code(*, by, code) -> CodeUses:
+    """Only a code nobody has coded with, and with no sub-codes, may go; otherwise merge or keep
+    it. Deleting would otherwise take the codings (the evidence) with it.
+
+    Themes that hold the code lose it: a theme's evidence is the codings of its codes, and this
+    code has none, so nothing in the analysis changes; each theme's change is audited as a theme
+    update so its history stays whole. Memos about the code are kept, as memos about the study:
+    they are the team's thinking (often why a code was dropped) and the database would otherwise
+    delete them with it. Returns what was unlinked, for the page's message."""
+    # Locked, so a coding made meanwhile cannot be deleted with it unseen.
+    code = Code.objects.select_for_update().filter(pk=code.pk).first()
+    if code is None:
+        raise ValidationError(_("This code has already been deleted."))
+    uses = code_uses(code)
+    if not uses.deletable:
+        raise ValidationError(_in_use_message(uses))
+    for theme in uses.themes:
+        before = sorted(theme.codes.values_list("pk", flat=True))
+        theme.codes.remove(code)
+        audit.record(
+            by=by,
+            action="theme.update",
+            obj=theme,
+            changes={"codes": [before, [pk for pk in before if pk != code.pk]]},
+        )
+    for memo in uses.memos:
+        target = memo.target
+        memo.code = None
+        memo.save(update_fields=["code"])
+        audit.record(
+            by=by,
+            action="memo.update",
+            obj=memo,
+            changes={"target": [target, memo.target], "code": [code.pk, None]},
+        )
+    audit.record(
+        by=by,
+        action="code.delete",
+        obj=code,
+        changes=audit.snapshot(code, CODE_FIELDS)
+        | {
+            "themes": [t.pk for t in uses.themes],
+            "memos": [m.pk for m in uses.memos],
+        },
+    )
     code.delete()
+    return uses
 
 
 @transaction.atomic
@@ -397,17 +461,21 @@ def create_theme(
 
 @transaction.atomic
 def update_theme(*, by, theme, codes=None, **fields) -> Theme:
+    """Change a theme. An empty classification ("" or None) clears it back to not yet decided,
+    as an empty COM-B sub-component clears that."""
     before = audit.snapshot(theme, THEME_FIELDS[:-1])
     old_codes = sorted(theme.codes.values_list("pk", flat=True))
     for name, value in fields.items():
         if name not in THEME_FIELDS[:-1]:
             raise TypeError(name)
+        if value is None and name in ("classification", "comb", "description"):
+            value = ""  # text columns: "nothing" is the empty string, never NULL
         setattr(theme, name, value.strip() if isinstance(value, str) else value)
+    codes = list(codes) if codes is not None else None
     _check_theme(theme, codes)
     theme.save()
     changes = audit.diff(before, audit.snapshot(theme, THEME_FIELDS[:-1]))
     if codes is not None:
-        codes = list(codes)
         theme.codes.set(codes)
         new_codes = sorted(c.pk for c in codes)
         if new_codes != old_codes:

@@ -122,6 +122,11 @@ class MemoForm(forms.Form):
 
 
 class ThemeForm(forms.Form):
+    # The form macro leaves out radios whose value is "" (Django's blank choice), and a chosen
+    # radio cannot be unticked, so "Not yet decided" needs a value of its own to be offered at
+    # all once a theme is classified; clean_classification turns it back into "".
+    NOT_DECIDED = "undecided"
+
     name = forms.CharField(label=_("Name"), max_length=200)
     parent = forms.TypedChoiceField(
         label=_("Subtheme of"), choices=(), required=False, coerce=int, empty_value=None
@@ -132,8 +137,9 @@ class ThemeForm(forms.Form):
     comb = forms.ChoiceField(label=_("COM-B sub-component"), choices=(), required=False)
     classification = forms.ChoiceField(
         label=_("Barrier or facilitator"),
-        choices=[("", _("Not yet decided"))] + list(Classification.choices),
+        choices=list(Classification.choices) + [(NOT_DECIDED, _("Not yet decided"))],
         required=False,
+        initial=NOT_DECIDED,
         widget=forms.RadioSelect,
     )
     codes = forms.MultipleChoiceField(
@@ -142,6 +148,9 @@ class ThemeForm(forms.Form):
 
     def __init__(self, *args, tree, themes, exclude=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.initial.get("classification"):
+            # A theme with no classification shows "Not yet decided" ticked.
+            self.initial = {**self.initial, "classification": self.NOT_DECIDED}
         self.codes_by_pk = {str(code.pk): code for code, _depth in tree}
         self.themes_by_pk = {t.pk: t for t in themes}
         self.fields["parent"].choices = [("", _("Nothing (a main theme)"))] + [
@@ -157,6 +166,10 @@ class ThemeForm(forms.Form):
     def clean_parent(self):
         pk = self.cleaned_data.get("parent")
         return self.themes_by_pk.get(pk) if pk is not None else None
+
+    def clean_classification(self):
+        value = self.cleaned_data.get("classification") or ""
+        return "" if value == self.NOT_DECIDED else value
 
     def clean_codes(self):
         return [self.codes_by_pk[pk] for pk in self.cleaned_data.get("codes") or ()]

@@ -1,9 +1,10 @@
 """Reads about a study's sources, their speakers, and candidates for pseudonymisation."""
 
 from django.db.models import Count, Prefetch, QuerySet
+from django.utils.translation import gettext as _
 
 from .. import pseudonymise
-from ..models import Coding, Participant, PseudonymEntry, Source, Turn
+from ..models import Coding, MatrixCell, Memo, Participant, PseudonymEntry, Source, Turn
 from .studies import _count
 
 
@@ -43,6 +44,19 @@ def speakers(source) -> list[dict]:
 
 def pseudonym_candidates(study) -> list:
     texts = list(Source.objects.filter(study=study).order_by("name").values_list("name", "text"))
+    # Memos and matrix summaries are where the team writes about participants, so names turn up
+    # there too. Sources come first, so a name's example is from a transcript when it has one.
+    memo, cell = _("Memo"), _("Framework matrix")
+    texts += [
+        (memo, t)
+        for t in Memo.objects.filter(study=study).order_by("pk").values_list("text", flat=True)
+    ]
+    texts += [
+        (cell, t)
+        for t in MatrixCell.objects.filter(theme__study=study)
+        .order_by("pk")
+        .values_list("summary", flat=True)
+    ]
     labels = set(
         Turn.objects.filter(source__study=study)
         .exclude(speaker="")

@@ -131,6 +131,57 @@ class SourceSpeakers(SourceMixin, FormPage):
         return reverse("insight:sources", args=[self.study.slug])
 
 
+def _also_replaced(report: dict) -> list[str]:
+    """The study's other texts the names were replaced in, those with any, for the message."""
+    counts = [
+        (
+            report["memos"],
+            ngettext("%(count)s memo", "%(count)s memos", report["memos"]),
+        ),
+        (
+            report["matrix_cells"],
+            ngettext(
+                "%(count)s framework matrix summary",
+                "%(count)s framework matrix summaries",
+                report["matrix_cells"],
+            ),
+        ),
+        (
+            report["interventions"],
+            ngettext(
+                "%(count)s intervention function's notes",
+                "%(count)s intervention functions' notes",
+                report["interventions"],
+            ),
+        ),
+        (
+            report["themes"],
+            ngettext(
+                "%(count)s theme description",
+                "%(count)s theme descriptions",
+                report["themes"],
+            ),
+        ),
+        (
+            report["codes"],
+            ngettext(
+                "%(count)s code's definition or guidance",
+                "%(count)s codes' definitions or guidance",
+                report["codes"],
+            ),
+        ),
+        (
+            report["attributes"],
+            ngettext(
+                "%(count)s participant's attributes",
+                "%(count)s participants' attributes",
+                report["attributes"],
+            ),
+        ),
+    ]
+    return [text % {"count": count} for count, text in counts if count]
+
+
 class Pseudonymise(FormPage):
     permission_required = "insight.manage_study"
     template_name = "insight/sources/pseudonymise.html"
@@ -160,14 +211,17 @@ class Pseudonymise(FormPage):
         report = actions.apply_pseudonyms(
             by=self.request.user, study=self.study, replacements=form.cleaned_data["replacements"]
         )
-        messages.success(
-            self.request,
+        message = (
             _(
                 "%(names)s names replaced %(replacements)s times in %(sources)s sources; "
                 "%(turns)s turns and %(codings)s codings moved with the text."
             )
-            % report,
+            % report
         )
+        also = _also_replaced(report)
+        if also:
+            message += " " + _("Also replaced in: %(places)s.") % {"places": "; ".join(also)}
+        messages.success(self.request, message)
         return report
 
     def get_success_url(self, result=None):
