@@ -468,3 +468,26 @@ def test_similar_page_refused_outside_the_team(objects, client_for, world):
     response = client_for(world["outsider"]).get(url, {"start": 25, "end": 61})
     assert response.status_code in (403, 404)
     assert b"Nobody" not in response.content
+
+
+def test_index_sources_refreshes_planner_statistics_after_a_large_import(objects, monkeypatch):
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr(search, "ANALYZE_AFTER", 1)
+    with CaptureQueriesContext(connection) as queries:
+        made = search.index_sources([objects["welsh"].pk])
+    analysed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
+    assert made == 2
+    if connection.vendor == "postgresql":
+        assert analysed == ["ANALYZE insight_searchpassage"]
+    else:
+        assert analysed == []
+
+
+def test_search_pages_stop_at_the_count_limit(objects, monkeypatch):
+    # Past COUNT_LIMIT the total reads "more than" and only the first COUNT_LIMIT are listed.
+    monkeypatch.setattr(search, "COUNT_LIMIT", 1)
+    study = objects["study"]
+    first, total = search.search(study, "nobody", limit=1)
+    assert (total, [h.source_name for h in first]) == (2, ["Interview P01"])
+    assert search.search(study, "nobody", limit=1, offset=1) == ([], 2)
