@@ -303,6 +303,10 @@ def index_sources(source_ids) -> int:
         # would get there within minutes; this makes it true as the import commits.
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {SearchPassage._meta.db_table}")
+        # VACUUM cannot run inside this transaction: the worker does it once this commits.
+        from .search_tasks import vacuum_search_index
+
+        transaction.on_commit(lambda: vacuum_search_index.enqueue())
     return made
 
 

@@ -491,3 +491,20 @@ def test_search_pages_stop_at_the_count_limit(objects, monkeypatch):
     first, total = search.search(study, "nobody", limit=1)
     assert (total, [h.source_name for h in first]) == (2, ["Interview P01"])
     assert search.search(study, "nobody", limit=1, offset=1) == ([], 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_vacuum_search_index_runs_on_postgresql_only():
+    from coproduce.insight.search_tasks import vacuum_search_index
+
+    assert vacuum_search_index.call() is (connection.vendor == "postgresql")
+
+
+def test_large_indexing_queues_the_vacuum_task(
+    objects, monkeypatch, django_capture_on_commit_callbacks
+):
+    monkeypatch.setattr(search, "ANALYZE_AFTER", 1)
+    with django_capture_on_commit_callbacks() as callbacks:
+        search.index_sources([objects["welsh"].pk])
+    queued = 1 if connection.vendor == "postgresql" else 0
+    assert len(callbacks) == queued
