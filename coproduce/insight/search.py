@@ -40,6 +40,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, F, OuterRef, Q
@@ -87,6 +88,8 @@ SIMILAR_VOCABULARY = 30
 SIMILAR_TERMS = 10
 SIMILAR_POOL = 200
 SIMILAR_COMMON = 0.2
+# How long a study's passage count is reused by "find similar".
+PASSAGE_COUNT_SECONDS = 300
 # Word counts stop here: counting every passage with a common word is slow and tells nothing.
 SIMILAR_DF_CAP = 1_000
 
@@ -599,7 +602,13 @@ def search(
 def _document_frequencies(study, terms: list[str]) -> tuple[dict[str, int], int]:
     """How many of the study's passages have each word, counted up to SIMILAR_DF_CAP (beyond
     that a word is common, whatever its exact count), and how many passages there are."""
-    total = SearchPassage.objects.filter(study=study).count()
+    # Only weights the words (and bounds how common a word may be), so a count up to a few
+    # minutes old is as good; counting 600,000 passages took 35 ms of every "find similar".
+    total = cache.get_or_set(
+        f"insight:search:passages:{study.guid}",
+        lambda: SearchPassage.objects.filter(study=study).count(),
+        PASSAGE_COUNT_SECONDS,
+    )
     if not terms or not total:
         return {}, total
     params = []
@@ -641,15 +650,31 @@ def _candidates(study, query: Query, exclude) -> list[int]:
         return [pk for (pk,) in cursor.fetchall() if pk not in exclude]
 
 
+def tfidf_cosines(text: str, others: list[str]) -> list[float]:
+    """Cosine similarity of `text` to each of `others` under TF-IDF fitted on all of them:
+    sublinear tf (1 + ln n), smoothed idf (ln((1 + N) / (1 + df)) + 1), each vector of unit
+    length; the weighting scikit-learn's TfidfVectorizer(sublinear_tf=True) uses. Written out
+    because it is a few hundred short passages at most, and importing scikit-learn for it cost
+    the first "find similar" of every server process about 2 s."""
+    bags = [Counter(_body(t).split()) for t in [text, *others]]
+    df = Counter(word for bag in bags for word in bag)
+    n = len(bags)
+    idf = {word: math.log((1 + n) / (1 + count)) + 1 for word, count in df.items()}
+    vectors = []
+    for bag in bags:
+        weights = {w: (1 + math.log(c)) * idf[w] for w, c in bag.items()}
+        norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+        vectors.append({w: v / norm for w, v in weights.items()})
+    query = vectors[0]
+    return [sum(v * query.get(w, 0.0) for w, v in vec.items()) for vec in vectors[1:]]
+
+
 def similar(study, source, start: int, end: int, limit: int = 10) -> list[Hit]:
     """Passages of the study most like source.text[start:end], best first (each Hit's `score`
     is its TF-IDF cosine similarity). The passage's most distinctive words (by TF-IDF) are
     searched for with the full-text index, and the few hundred best-ranked candidates are then
     compared with it in full. (Fitting TF-IDF over every passage instead took 207 s for 10,000
     sources in benchmarks/insight_search.py: too slow for a page, and stale once cached.)"""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import linear_kernel
-
     text = source.text[start:end]
     counts = Counter(w for w, _s, _e in words(text))
     if not counts:
@@ -685,9 +710,7 @@ def similar(study, source, start: int, end: int, limit: int = 10) -> list[Hit]:
     if not texts:
         return []
     ids = list(texts)
-    vectorizer = TfidfVectorizer(analyzer=lambda t: _body(t).split(), sublinear_tf=True)
-    matrix = vectorizer.fit_transform([text] + [texts[pk] or "" for pk in ids])
-    scores = dict(zip(ids, linear_kernel(matrix[0:1], matrix[1:]).ravel().tolist(), strict=True))
+    scores = dict(zip(ids, tfidf_cosines(text, [texts[pk] or "" for pk in ids]), strict=True))
     ranked_ids = sorted((pk for pk in ids if scores[pk] > 0), key=lambda pk: (-scores[pk], pk))
     best = list(_with_text(SearchPassage.objects.filter(pk__in=ranked_ids[:limit])))
     for row in best:

@@ -508,3 +508,21 @@ def test_large_indexing_queues_the_vacuum_task(
         search.index_sources([objects["welsh"].pk])
     queued = 1 if connection.vendor == "postgresql" else 0
     assert len(callbacks) == queued
+
+
+def test_tfidf_cosines_match_scikit_learn():
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import linear_kernel
+
+    text = "Dosette trays and the prescription backlog, dosette trays again."
+    others = [
+        "The prescription backlog took all week.",
+        "Tŷ gofal: dosette trays.",
+        "Nothing in common here.",
+        "",
+    ]
+    vectorizer = TfidfVectorizer(analyzer=lambda t: search._body(t).split(), sublinear_tf=True)
+    matrix = vectorizer.fit_transform([text, *others])
+    expected = linear_kernel(matrix[0:1], matrix[1:]).ravel().tolist()
+    assert search.tfidf_cosines(text, others) == pytest.approx(expected, abs=1e-12)
+    assert search.tfidf_cosines(text, others)[2:] == [0.0, 0.0]
