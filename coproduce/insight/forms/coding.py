@@ -14,10 +14,6 @@ class FirstBoxCheckboxes(forms.CheckboxSelectMultiple):
         return id_
 
 
-def _code_choices(tree):
-    return [(str(code.pk), code.name) for code, _depth in tree]
-
-
 class CodingForm(forms.Form):
     """Apply codes to [start, end) of a source. `new_code` makes an inductive code on the way."""
 

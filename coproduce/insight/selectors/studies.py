@@ -140,9 +140,17 @@ def participant_memos(participant) -> list[Memo]:
     )
 
 
-def study_with_role(slug: str, person_id: int) -> Study | None:
-    """The study with this slug, with `my_study_role` (the person's role on its team, or None),
-    in one plain-SQL read: every request of the coding screen starts with it (core/sql.py)."""
+def study_with_role(slug: str, person_id: int | None, related=()) -> Study | None:
+    """The study with this slug and `my_study_role`, the person's role on its team (None if
+    they are not on it), in one query: every study page checks that role. With `related`,
+    those relations come in the same query too; without (the coding screen, which needs
+    neither), it is one plain-SQL read (core/sql.py)."""
+    if related or person_id is None:
+        role = StudyMember.objects.filter(study=OuterRef("pk"), person_id=person_id)
+        studies = Study.objects.annotate(my_study_role=Subquery(role.values("role")[:1]))
+        if related:
+            studies = studies.select_related(*related)
+        return studies.filter(slug=slug).first()
     found = list(
         Study.objects.raw(
             f"SELECT s.*, (SELECT m.role FROM {sql.table(StudyMember)} m"

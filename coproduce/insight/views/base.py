@@ -1,14 +1,11 @@
 """What every page of one study shares: the study from the URL, checked against a permission."""
 
-from django.db.models import OuterRef, Subquery
 from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from coproduce.core.mixins import ObjectPermissionMixin
 from coproduce.people.roles import roles_for
 
-from ..models import Study, StudyMember
 from ..rules import remember_study_role
 from ..selectors.studies import study_with_role
 
@@ -23,25 +20,13 @@ class StudyMixin(ObjectPermissionMixin):
 
     @cached_property
     def study(self):
-        studies = Study.objects.all()
-        if self.study_related:
-            studies = studies.select_related(*self.study_related)
         user = self.request.user
         person_id = roles_for(user).person_id
-        if person_id is None:
-            return get_object_or_404(studies, slug=self.kwargs["slug"])
-        # The user's role on the team comes in the same query: every study page checks it.
-        if self.study_related:
-            role = StudyMember.objects.filter(study=OuterRef("pk"), person_id=person_id)
-            study = get_object_or_404(
-                studies.annotate(my_study_role=Subquery(role.values("role")[:1])),
-                slug=self.kwargs["slug"],
-            )
-        else:
-            study = study_with_role(self.kwargs["slug"], person_id)
-            if study is None:
-                raise Http404
-        remember_study_role(user, study.pk, study.my_study_role)
+        study = study_with_role(self.kwargs["slug"], person_id, related=self.study_related)
+        if study is None:
+            raise Http404
+        if person_id is not None:
+            remember_study_role(user, study.pk, study.my_study_role)
         return study
 
     def get_permission_object(self):
