@@ -48,9 +48,14 @@ lint: install-test
 	$(VENV)/bin/ruff check .
 	COPRODUCE_DEMO=1 COPRODUCE_DATA=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
 
+# The whole suite on SQLite (browser journeys included) on every core, then on a throwaway
+# PostgreSQL only the tests whose outcome depends on the engine (marked `postgres`; the rule is
+# enforced by tests/test_suite_rules.py). Each pass prints its 25 slowest tests.
+JOBS ?= auto
+PYTEST := $(VENV)/bin/pytest -p no:cacheprovider -n $(JOBS) --dist worksteal --durations=25
 test: install-test lint
-	$(VENV)/bin/pytest -p no:cacheprovider
-	PG_BIN=$(PG_BIN) PY=$(PY) bash scripts/with-postgres.sh $(VENV)/bin/pytest -p no:cacheprovider
+	$(PYTEST)
+	PG_BIN=$(PG_BIN) PY=$(PY) bash scripts/with-postgres.sh $(PYTEST) -m "postgres and not browser"
 
 messages: install
 	COPRODUCE_DEMO=1 $(PY) manage.py messages

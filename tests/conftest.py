@@ -1,3 +1,7 @@
+import fcntl
+import tempfile
+from pathlib import Path
+
 import pytest
 
 from coproduce.core import frontend, i18n
@@ -14,8 +18,12 @@ from .factories import (
 
 @pytest.fixture(scope="session", autouse=True)
 def _built_assets():
-    frontend.build()
-    i18n.compile_all()
+    # `make test` builds these before pytest starts; when pytest is run on its own, parallel
+    # workers start together, so one builds while the others wait on the lock.
+    with (Path(tempfile.gettempdir()) / "coproduce-test-build.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        frontend.build()
+        i18n.compile_all()
 
 
 @pytest.fixture

@@ -9,6 +9,9 @@ from coproduce.people.models import AccessNeed, OrganisationLink, Perspective
 
 from .factories import MeetingFactory, MembershipFactory, PersonFactory, ProjectFactory
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 def _grow(world, n):
     """n people (with perspectives, needs and links), n projects, n members and n meetings."""

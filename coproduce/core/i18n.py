@@ -96,6 +96,10 @@ def compile_all(force: bool = False) -> list[Path]:
             catalog = read_po(fh, locale=po.parent.parent.name)
         buffer = BytesIO()
         write_mo(buffer, catalog, use_fuzzy=False)
-        mo.write_bytes(buffer.getvalue())
+        # Written beside and renamed into place, so a process reading the catalogue never
+        # sees half a file.
+        partial = mo.with_suffix(".mo.partial")
+        partial.write_bytes(buffer.getvalue())
+        partial.replace(mo)
         written.append(mo)
     return written

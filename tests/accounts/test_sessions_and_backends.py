@@ -3,6 +3,7 @@ with the user (accounts/backends.py) and the roles read (people/roles.py)."""
 
 from datetime import timedelta
 
+import pytest
 from django.contrib.sessions.models import Session
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,9 @@ from coproduce.accounts.sessions import SessionStore
 from coproduce.people.roles import roles_for
 
 from ..factories import OrganisationFactory, OrganisationLinkFactory, person_with_user
+
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
 
 
 def _saved_session(**data):

@@ -10,6 +10,9 @@ from coproduce.core.models import AuditEvent
 
 from .helpers import answer, open_link, team_with_people
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 DAY = datetime.date(2026, 3, 10)
 
 

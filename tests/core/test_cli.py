@@ -5,6 +5,8 @@ import sqlite3
 import subprocess
 import sys
 
+import pytest
+
 
 def _run(*args, data_dir, **extra_env):
     dropped = ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "COPRODUCE_DEMO")
@@ -34,6 +36,7 @@ def _counts(db):
         ]
 
 
+@pytest.mark.slow
 def test_cli_demo_no_serve_twice_changes_nothing(tmp_path):
     first = _run("demo", "--no-serve", data_dir=tmp_path)
     assert first.returncode == 0, first.stderr

@@ -11,6 +11,9 @@ from coproduce.decisions.models import Amendment, Decision, Position
 
 from ..factories import MeetingFactory
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 def _state():
     return (

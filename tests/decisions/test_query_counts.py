@@ -8,6 +8,9 @@ from django.urls import reverse
 
 from coproduce.decisions.models import Amendment, Decision, Position
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 def _grow(group, n):
     """n closed decisions, each with a position and an amendment (direct rows: a fixture)."""

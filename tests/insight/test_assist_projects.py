@@ -23,6 +23,7 @@ def _evaluate(capsys, path, *extra):
     return json.loads(captured.out)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_autocode_eval_demo_study_export_turn_units(tmp_path, capsys):
     _load_all()

@@ -15,6 +15,9 @@ from coproduce.insight.selectors.codebook import code_uses
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def objects(world):

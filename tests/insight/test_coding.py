@@ -19,6 +19,9 @@ from coproduce.insight.selectors import coding as selectors
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def objects(world):

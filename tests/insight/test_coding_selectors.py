@@ -11,6 +11,9 @@ from coproduce.insight.selectors.studies import study_with_role
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 TEXT = "Cyfwelydd: Sut oedd hi?\nP01: Café ’n’ 😀 — nobody listened.\nP02: Dim.\n"
 
 

@@ -28,6 +28,9 @@ from coproduce.insight.models import (
 from coproduce.people.models import Organisation, Person
 from coproduce.projects.models import Project
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 MODELS = (
     StudyMember,
     Attribute,

@@ -33,6 +33,9 @@ from coproduce.insight.models import (
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 SCHEMAS = Path(__file__).parent / "refi_qda"
 NS = {"q": exchange.NS}
 

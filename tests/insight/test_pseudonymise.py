@@ -22,6 +22,9 @@ from coproduce.insight.selectors import sources as selectors
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 REPLACEMENTS = {
     "Siân": ("[Person 1]", "person"),
     "Jones": ("[Person 2]", "person"),

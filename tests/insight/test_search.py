@@ -14,6 +14,9 @@ from coproduce.insight.search import Term
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 WELSH = (
     "Cyfwelydd: Sut oedd y gwasanaeth?\n"
     'P02: Roedd y tŷ yn oer. Co-production "matters" (really) * AND more, meddai Siân.\n'

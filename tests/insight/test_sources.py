@@ -21,6 +21,9 @@ from coproduce.insight.selectors import sources as selectors
 
 from .sweep import build
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 OLD = (
     "Interviewer: Croeso, Siân. Sut mae’r clinig yn Llandudno? 😀\n"
     "Siân: Mae Dr Jones yn wych ŵ, ond roedd Siân yn hwyr.\n"

@@ -23,6 +23,9 @@ from coproduce.measures.models import (
 from ..factories import MembershipFactory, person_with_user
 from .conftest import all_agreements, all_ratings
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 def _readiness_state():
     return (

@@ -7,6 +7,9 @@ from coproduce.people.models import AccessNeed, Person
 
 from ..factories import MembershipFactory, person_with_user
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def staff(db):

@@ -12,6 +12,9 @@ from coproduce.projects.models import Attendance, Paper
 
 from ..factories import MembershipFactory, PersonFactory
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 def _times(days=7):
     start = timezone.now().replace(microsecond=0) + datetime.timedelta(days=days)

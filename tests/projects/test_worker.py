@@ -9,6 +9,9 @@ from django.utils import timezone
 
 from coproduce.projects import actions
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 @pytest.fixture
 def database_tasks(settings):

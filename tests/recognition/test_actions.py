@@ -13,6 +13,9 @@ from coproduce.recognition.models import Claim, Contribution, Expense, Rate
 
 from .helpers import DAY, PDF, hourly_rate, time_claim
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 
 @pytest.mark.parametrize(
     "day,expected",

@@ -13,6 +13,9 @@ from coproduce.recognition.models import Account, Movement, Transfer
 
 from ..factories import OrganisationFactory, PersonFactory
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 steps = st.lists(
     st.one_of(
         st.tuples(st.just("give"), st.integers(0, 3), st.integers(0, 3), st.integers(1, 200)),

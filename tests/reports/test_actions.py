@@ -12,6 +12,9 @@ from coproduce.reports.models import Action, FeedbackSent, FollowUp, Input, Resp
 from ..factories import PersonFactory
 from .chain import SAID_ON, build_chain
 
+# Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
+pytestmark = pytest.mark.postgres
+
 TODAY = timezone.localdate()
 
 
