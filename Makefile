@@ -46,6 +46,7 @@ install-test: install $(VENV)/.installed-test
 lint: install-test
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 	COPRODUCE_DEMO=1 COPRODUCE_DATA=$$(mktemp -d) $(PY) manage.py makemigrations --check --dry-run
 
 # The whole suite on SQLite (browser journeys included) on every core, then on a throwaway

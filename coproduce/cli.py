@@ -38,7 +38,8 @@ def demo(args) -> int:
     from django.conf import settings
 
     _prepare(demo=True)
-    from coproduce.core.demo import SIGN_INS, load
+    from coproduce.core.demo import SIGN_INS
+    from coproduce.site.demo import load
 
     created = load()
     print("Demo data " + ("loaded." if created else "already present: nothing changed."))

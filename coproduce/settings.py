@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "coproduce.accounts",
     "coproduce.people",
     "coproduce.projects",
-    "coproduce.decisions",
+    # The apps' order is the order their reminders, personal data and demo data are gathered
+    # in (coproduce.core.discovery): the demo's random draws depend on it.
     "coproduce.measures",
+    "coproduce.decisions",
     "coproduce.reports",
     "coproduce.recognition",
     "coproduce.insight",

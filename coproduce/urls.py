@@ -2,9 +2,10 @@ from django.urls import include, path
 
 from coproduce.api.urls import api
 from coproduce.core import views as core
+from coproduce.site import views as site
 
 urlpatterns = [
-    path("", core.Home.as_view(), name="home"),
+    path("", site.Home.as_view(), name="home"),
     path("language/<str:code>/", core.SetLanguage.as_view(), name="set_language"),
     path("about/", core.InfoPage.as_view(template_name="core/about.html"), name="about"),
     path(
@@ -13,7 +14,7 @@ urlpatterns = [
         name="accessibility",
     ),
     path("privacy/", core.InfoPage.as_view(template_name="core/privacy.html"), name="privacy"),
-    path("me/", core.Me.as_view(), name="me"),
+    path("me/", site.Me.as_view(), name="me"),
     path("audit/", core.AuditLog.as_view(), name="audit"),
     path("healthz", core.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),

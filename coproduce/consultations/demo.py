@@ -1,4 +1,4 @@
-"""Demo data for this app, called by coproduce.core.demo.load().
+"""Demo data for this app, called by coproduce.site.demo.load().
 
 Bridge Street Surgery's GP team: four clinicians handing out CollaboRATE links (Dr Priya Nair,
 the demo clinician sign-in, well above the minimum of 25 responses; one other above it; two

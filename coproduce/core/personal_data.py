@@ -1,30 +1,17 @@
 """Subject access: each app that holds records about a person says what they are.
 
-An app lists itself here with a module exposing `export_for(person) -> dict`, whose keys become
+An app takes part with a module `coproduce.<app>.personal_data` (found by `core.discovery`)
+exposing `export_for(person) -> dict`, whose keys become
 sections of the person's export (people.actions.export_person). A module may also expose
 `erase_for(person, pseudonym)`, called inside people.actions.erase_person's transaction, for
 copies of the person's name an app keeps (for example a coder's name in an insight study).
 """
 
-from importlib import import_module
-
-PROVIDERS = [
-    "coproduce.decisions.personal_data",
-    "coproduce.reports.personal_data",
-    "coproduce.measures.personal_data",
-    "coproduce.recognition.personal_data",
-    "coproduce.consultations.personal_data",
-    "coproduce.insight.personal_data",
-]
+from .discovery import app_modules
 
 
 def _modules():
-    for name in PROVIDERS:
-        try:
-            yield import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+    return app_modules("personal_data")
 
 
 def collect(person) -> dict:

@@ -1,6 +1,7 @@
 """What is waiting for someone (shown on their home page) and reminders before it closes.
 
-Each app that asks members for something provides a module `coproduce.<app>.reminders` with:
+Each app that asks members for something provides a module `coproduce.<app>.reminders` (found
+by `core.discovery`, so core never names an app) with:
 
 - `pending_for(person) -> list[Pending]`: open things waiting for this person's answer;
 - `due(now) -> Iterable[Reminder]`: reminders that should go out now (closing soon, due for
@@ -10,13 +11,8 @@ Each app that asks members for something provides a module `coproduce.<app>.remi
 import datetime
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from importlib import import_module
 
-PROVIDERS = [
-    "coproduce.measures.reminders",
-    "coproduce.decisions.reminders",
-    "coproduce.recognition.reminders",
-]
+from .discovery import app_modules
 
 
 @dataclass(frozen=True)
@@ -37,15 +33,7 @@ class Reminder:
 
 
 def _providers():
-    modules = []
-    for name in PROVIDERS:
-        try:
-            modules.append(import_module(name))
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import error inside the provider must surface
-                raise
-
-    return modules
+    return app_modules("reminders")
 
 
 def pending_for(person) -> list[Pending]:

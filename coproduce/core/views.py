@@ -1,35 +1,16 @@
-"""Site-wide pages: home, language switch, static information pages and the audit log."""
+"""Site-wide pages that need no app: language switch, information pages, the audit log and the
+health check. The home page and "me" read the apps, so they live in coproduce.site.views."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
-from django.shortcuts import redirect
 from django.urls import translate_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import TemplateView
 
-from coproduce.people.roles import roles_for
-from coproduce.projects import selectors as project_selectors
-
-from . import reminders
 from .mixins import ObjectPermissionMixin
 from .models import AuditEvent
-
-
-class Home(TemplateView):
-    template_name = "core/home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user = self.request.user
-        if user.is_authenticated:
-            context["meetings"] = project_selectors.upcoming_meetings_for(user)
-            context["memberships"] = list(project_selectors.my_memberships(user)[:20])
-            context["roles"] = roles_for(user)
-            person = getattr(user, "person", None) if roles_for(user).person_id else None
-            context["pending"] = reminders.pending_for(person)
-        return context
 
 
 class SetLanguage(View):
@@ -60,16 +41,6 @@ class SetLanguage(View):
 
 class InfoPage(TemplateView):
     pass
-
-
-class Me(View):
-    def get(self, request):
-        if not request.user.is_authenticated:
-            return redirect("account_login")
-        person_id = roles_for(request.user).person_id
-        if person_id is None:
-            return redirect("home")
-        return redirect("people:detail", pk=person_id)
 
 
 class AuditLog(ObjectPermissionMixin, TemplateView):

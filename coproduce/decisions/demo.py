@@ -1,4 +1,4 @@
-"""Demo data for this app, called by coproduce.core.demo.load().
+"""Demo data for this app, called by coproduce.site.demo.load().
 
 Decisions of every method over the last nine months, back-dated through the actions' optional
 times: a lived-experience objection resolved by amending the proposal, a block that stops a

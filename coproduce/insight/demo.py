@@ -1,4 +1,4 @@
-"""Demo data for insight studies, called by coproduce.core.demo.load().
+"""Demo data for insight studies, called by coproduce.site.demo.load().
 
 One fictional study in the shape of the seed study (Holland-Hart et al. 2019, DOMAIN.md section
 8): 34 participants, 28 short transcripts written for the demo, a COM-B codebook with inductive

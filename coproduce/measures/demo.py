@@ -1,4 +1,4 @@
-"""Demo data for this app, called by coproduce.core.demo.load()."""
+"""Demo data for this app, called by coproduce.site.demo.load()."""
 
 import datetime
 

@@ -64,6 +64,13 @@ def person_detail(pk: int) -> Person:
     )
 
 
+def memberships_of(person: Person):
+    """The projects a person belongs to. Read through the reverse relation the projects app
+    declares (Membership.person, related_name "memberships"), so people need not import
+    projects: projects build on people, never the other way round."""
+    return person.memberships.select_related("project")
+
+
 def organisations_with_counts() -> QuerySet[Organisation]:
     from django.db.models import Count
 
@@ -72,11 +79,7 @@ def organisations_with_counts() -> QuerySet[Organisation]:
 
 def person_export_data(person: Person) -> dict:
     """Everything held about one person, for a subject access request."""
-    from coproduce.projects.models import Attendance, Membership
-
     person = person_detail(person.pk)
-    memberships = Membership.objects.filter(person=person).select_related("project")
-    attendance = Attendance.objects.filter(person=person).select_related("meeting__project")
     consent_ids = [str(c.pk) for c in person.consents.all()]
     events = AuditEvent.objects.filter(
         Q(object_type="people.person", object_id=str(person.pk))
@@ -118,25 +121,6 @@ def person_export_data(person: Person) -> dict:
         "organisations": [
             {"organisation": link.organisation.name, "role": link.role, "job_title": link.job_title}
             for link in person.organisation_links.all()
-        ],
-        "memberships": [
-            {
-                "project": m.project.title,
-                "perspective": m.perspective,
-                "role": m.role,
-                "joined_on": m.joined_on.isoformat(),
-                "left_on": m.left_on.isoformat() if m.left_on else None,
-            }
-            for m in memberships
-        ],
-        "attendance": [
-            {
-                "project": a.meeting.project.title,
-                "meeting": a.meeting.title,
-                "starts_at": a.meeting.starts_at.isoformat(),
-                "status": a.status,
-            }
-            for a in attendance
         ],
         **collect(person),
         "audit": [

@@ -100,13 +100,9 @@ class PersonDetail(PersonMixin, ObjectPermissionMixin, TemplateView):
     template_name = "people/detail.html"
 
     def get_context_data(self, **kwargs):
-        from coproduce.projects.models import Membership
-
         context = super().get_context_data(**kwargs)
         context["person"] = selectors.person_detail(self.person.pk)
-        context["memberships"] = Membership.objects.filter(person=self.person).select_related(
-            "project"
-        )
+        context["memberships"] = selectors.memberships_of(self.person)
         return context
 
 

@@ -140,3 +140,10 @@ def my_memberships(user) -> QuerySet[Membership]:
         .select_related("project")
         .order_by("project__title")
     )
+
+
+def has_public_page(project) -> bool:
+    """Whether the project has published anything to its public page. Read through the reverse
+    relation the reports app declares (Input.project, related_name "inputs"), so projects need
+    not import reports: reports build on projects."""
+    return project.inputs.filter(is_public=True).exists()

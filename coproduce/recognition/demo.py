@@ -1,4 +1,4 @@
-"""Demo data for this app, called by coproduce.core.demo.load().
+"""Demo data for this app, called by coproduce.site.demo.load().
 
 Everything goes through the actions, with their date keywords: in the demo the year of time,
 claims and payments is entered as records made after the event (as a finance team catching up

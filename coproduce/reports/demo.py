@@ -1,4 +1,4 @@
-"""Demo data for this app, called by coproduce.core.demo.load().
+"""Demo data for this app, called by coproduce.site.demo.load().
 
 Written only through the actions, with back-dated keywords, so the audit trail is real and the
 first project's public page shows every kind of response, open and overdue actions, measures

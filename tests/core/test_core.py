@@ -2,7 +2,7 @@ import pytest
 from django.core.management import call_command
 
 from coproduce.accounts.models import User
-from coproduce.core import demo
+from coproduce.site import demo
 from coproduce.core.models import AuditEvent
 from coproduce.people.models import Organisation, Person
 from coproduce.projects.models import Attendance, Meeting, Membership, Paper, Project

@@ -11,7 +11,7 @@ from . import fake_reminders
 
 @pytest.fixture
 def fake_provider(monkeypatch):
-    monkeypatch.setattr(reminders, "PROVIDERS", ["tests.core.fake_reminders"])
+    monkeypatch.setattr(reminders, "_providers", lambda: [fake_reminders])
     yield fake_reminders
     fake_reminders.PEOPLE.clear()
 
@@ -40,3 +40,22 @@ def test_send_reminders_once_per_person(fake_provider, db, django_capture_on_com
     assert [(m.to, m.subject) for m in mail.outbox] == [(["a@example.org"], "Closing soon")]
     assert ReminderSent.objects.count() == 1
     assert AuditEvent.objects.filter(action="reminder.send").count() == 1
+
+
+def test_discovery_finds_app_modules_in_installed_order():
+    from coproduce.core.discovery import app_modules
+
+    # core's own registries are not providers; apps without the module are skipped.
+    assert [m.__name__ for m in app_modules("reminders")] == [
+        "coproduce.measures.reminders",
+        "coproduce.decisions.reminders",
+        "coproduce.recognition.reminders",
+    ]
+    assert [m.__name__ for m in app_modules("demo")] == [
+        "coproduce.measures.demo",
+        "coproduce.decisions.demo",
+        "coproduce.reports.demo",
+        "coproduce.recognition.demo",
+        "coproduce.insight.demo",
+        "coproduce.consultations.demo",
+    ]

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from coproduce.core import demo
+from coproduce.site import demo
 from coproduce.core.agreement import cohen_kappa
 from coproduce.insight import demo as insight_demo
 from coproduce.insight.models import (
@@ -50,7 +50,7 @@ KEYS = ["admin", "lead", "cochair", "clinician", "member", "visitor"]
 
 
 def _context():
-    """The DemoContext core.demo.load() hands to each app, rebuilt from the database."""
+    """The DemoContext coproduce.site.demo.load() hands to each app, rebuilt from the database."""
     emails = [s[1] for s in demo.SIGN_INS[: len(KEYS)]]
     return demo.DemoContext(
         rng=random.Random(2026),
@@ -64,7 +64,7 @@ def _context():
 
 def _load_all():
     demo.load()
-    # Until core.demo registers the insight loader, call it the way core.demo would.
+    # If the demo did not add the insight study, add it the way coproduce.site.demo would.
     if not Study.objects.filter(slug=insight_demo.SLUG).exists():
         insight_demo.load(_context())
 
