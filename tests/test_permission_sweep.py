@@ -2,7 +2,6 @@
 refused write changes nothing."""
 
 import pytest
-from django.apps import apps
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -16,6 +15,7 @@ from .measures import sweep as measures_sweep
 from .recognition import sweep as recognition_sweep
 from .reports import sweep as reports_sweep
 from .roles import MANAGERS, PROJECT_MANAGE, PROJECT_VIEW, ROLES, SIGNED_IN
+from .state import snapshot
 
 # Each later app keeps its own part of the table next to its tests.
 APP_SWEEPS = [
@@ -145,13 +145,8 @@ OUR_APPS = (
 
 
 def _state():
-    """Row counts of every model of ours, and every consent's withdrawal."""
-    counts = tuple(
-        (model._meta.label, model.objects.count())
-        for model in apps.get_models()
-        if model._meta.app_label in OUR_APPS
-    )
-    return counts, tuple(Consent.objects.values_list("pk", "withdrawn_at").order_by("pk"))
+    """Every row of every model of ours (consents' withdrawals included)."""
+    return snapshot(*OUR_APPS)
 
 
 def test_sweep_covers_every_url(sweep):

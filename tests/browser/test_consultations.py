@@ -13,7 +13,7 @@ from coproduce.consultations import actions
 from coproduce.consultations.models import Response
 
 from ..factories import OrganisationFactory, OrganisationLinkFactory, person_with_user
-from .test_journeys import sign_in
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from ..factories import (
     ProjectFactory,
     person_with_user,
 )
-from .test_journeys import sign_in
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

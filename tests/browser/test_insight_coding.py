@@ -10,7 +10,7 @@ from coproduce.insight import actions
 from coproduce.insight.models import Coding, StudyRole
 
 from ..factories import OrganisationFactory, OrganisationLinkFactory, person_with_user
-from .test_journeys import sign_in
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -14,17 +14,9 @@ from ..factories import (
     PersonFactory,
     person_with_user,
 )
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def sign_in(page, axe_check, email, password="correct-horse-battery"):
-    page.goto("/accounts/login/")
-    axe_check(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
 
 
 def test_journey_lead_runs_a_project(page, axe_check, tmp_path):

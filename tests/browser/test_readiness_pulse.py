@@ -16,6 +16,7 @@ from ..factories import (
     ProjectFactory,
     person_with_user,
 )
+from .helpers import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,16 +36,6 @@ PRINCIPLES = [
     "Blurring distinctions",
     "Facilitating rather than delivering",
 ]
-
-
-def sign_in(page, axe_check, email, password="correct-horse-battery"):
-    page.goto("/accounts/login/")
-    axe_check(page)
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(password)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/")
-    axe_check(page)
 
 
 @pytest.fixture
@@ -72,7 +63,7 @@ def _open_project(page, axe_check, project):
 def test_journey_member_answers_readiness_check(page, axe_check, setting):
     project, member = setting["project"], setting["member"]
     round_ = actions.open_readiness_round(by=None, project=project, notify=False)
-    sign_in(page, axe_check, member.email)
+    sign_in(page, axe_check, member.email, check_home=True)
     _open_project(page, axe_check, project)
     page.get_by_role("link", name="Is coproduction right here? The readiness check").click()
     page.wait_for_url("**/readiness/")
@@ -119,7 +110,7 @@ def test_journey_member_answers_pulse(page, axe_check, setting):
         closes_on=timezone.localdate() + datetime.timedelta(days=7),
         notify=False,
     )
-    sign_in(page, axe_check, member.email)
+    sign_in(page, axe_check, member.email, check_home=True)
     _open_project(page, axe_check, project)
     page.get_by_role("link", name="Coproduction pulse: how equal the project feels").click()
     page.wait_for_url("**/pulse/")
@@ -190,7 +181,7 @@ def test_journey_cochair_sees_results(page, axe_check, setting):
                 },
                 more_equal="Pay people for their time." if perspective != "professional" else "",
             )
-    sign_in(page, axe_check, cochair.email)
+    sign_in(page, axe_check, cochair.email, check_home=True)
     _open_project(page, axe_check, project)
     page.get_by_role("link", name="Is coproduction right here? The readiness check").click()
     page.wait_for_url("**/readiness/")

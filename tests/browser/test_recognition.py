@@ -17,8 +17,8 @@ from ..factories import (
     person_with_user,
 )
 from ..recognition.helpers import PNG, hourly_rate
+from .helpers import sign_in
 from .test_decisions import sign_out
-from .test_journeys import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

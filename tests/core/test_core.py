@@ -2,10 +2,10 @@ import pytest
 from django.core.management import call_command
 
 from coproduce.accounts.models import User
-from coproduce.site import demo
 from coproduce.core.models import AuditEvent
 from coproduce.people.models import Organisation, Person
 from coproduce.projects.models import Attendance, Meeting, Membership, Paper, Project
+from coproduce.site import demo
 
 
 def _counts():

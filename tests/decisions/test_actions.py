@@ -7,23 +7,17 @@ from django.utils import timezone
 
 from coproduce.core.models import AuditEvent
 from coproduce.decisions import actions
-from coproduce.decisions.models import Amendment, Decision, Position
+from coproduce.decisions.models import Amendment, Position
 
 from ..factories import MeetingFactory
+from ..state import snapshot
 
 # Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
 pytestmark = pytest.mark.postgres
 
 
 def _state():
-    return (
-        Decision.objects.count(),
-        Position.objects.count(),
-        Amendment.objects.count(),
-        AuditEvent.objects.count(),
-        list(Decision.objects.values_list("status", "outcome", "proposal").order_by("pk")),
-        list(Position.objects.values_list("stance", "resolved").order_by("pk")),
-    )
+    return snapshot("decisions", AuditEvent)
 
 
 def test_propose_decision_captures_perspective_and_audits(group, propose):

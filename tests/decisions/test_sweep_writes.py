@@ -4,21 +4,14 @@ app's URLs from sweep.writes())."""
 import pytest
 
 from coproduce.core.models import AuditEvent
-from coproduce.decisions.models import Amendment, Decision, Position
 
 from ..roles import ROLES
+from ..state import snapshot
 from . import sweep
 
 
 def _state():
-    return (
-        Decision.objects.count(),
-        Position.objects.count(),
-        Amendment.objects.count(),
-        AuditEvent.objects.count(),
-        list(Decision.objects.values_list("status", "outcome", "proposal").order_by("pk")),
-        list(Position.objects.values_list("stance", "resolved").order_by("pk")),
-    )
+    return snapshot("decisions", AuditEvent)
 
 
 @pytest.mark.parametrize("role", ROLES)

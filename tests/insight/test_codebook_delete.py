@@ -13,6 +13,7 @@ from coproduce.insight.models import Code, Memo, Theme
 from coproduce.insight.selectors import coding as coding_selectors
 from coproduce.insight.selectors.codebook import code_uses
 
+from ..state import snapshot
 from .sweep import build
 
 # Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
@@ -41,12 +42,7 @@ def _delete_url(study, code):
 
 
 def _state():
-    return (
-        Code.objects.count(),
-        sorted(Theme.objects.values_list("pk", "codes")),
-        sorted(Memo.objects.values_list("pk", "code_id")),
-        AuditEvent.objects.count(),
-    )
+    return snapshot(Code, Theme, Memo, AuditEvent)
 
 
 # -- The selector -----------------------------------------------------------------------------

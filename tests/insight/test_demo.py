@@ -6,7 +6,6 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from coproduce.site import demo
 from coproduce.core.agreement import cohen_kappa
 from coproduce.insight import demo as insight_demo
 from coproduce.insight.models import (
@@ -27,6 +26,7 @@ from coproduce.insight.models import (
 )
 from coproduce.people.models import Organisation, Person
 from coproduce.projects.models import Project
+from coproduce.site import demo
 
 # Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
 pytestmark = pytest.mark.postgres

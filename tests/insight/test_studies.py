@@ -13,6 +13,7 @@ from coproduce.insight import actions
 from coproduce.insight.models import Attribute, Participant, Study, StudyMember, StudyRole
 from coproduce.insight.views.studies import safe_url
 
+from ..state import snapshot
 from .sweep import build
 
 # Engine-specific: also runs in the PostgreSQL pass (tests/test_suite_rules.py).
@@ -25,16 +26,7 @@ def objects(world):
 
 
 def _state():
-    return (
-        list(Study.objects.values_list("slug", "title", "description").order_by("pk")),
-        list(StudyMember.objects.values_list("person", "role").order_by("pk")),
-        list(
-            Attribute.objects.values_list("name", "label", "type", "special_category").order_by(
-                "pk"
-            )
-        ),
-        list(Participant.objects.values_list("identifier", "attributes").order_by("pk")),
-    )
+    return snapshot(Study, StudyMember, Attribute, Participant)
 
 
 def _csv(name, text):

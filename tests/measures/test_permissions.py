@@ -4,34 +4,15 @@ app's URLs from sweep.writes()), and answering follows the documented roles."""
 import pytest
 
 from coproduce.core.models import AuditEvent
-from coproduce.measures.models import (
-    Pulse,
-    PulseAgreement,
-    PulseRespondent,
-    PulseResponse,
-    ReadinessAnswer,
-    ReadinessResponse,
-    ReadinessRound,
-)
 
 from ..factories import MembershipFactory, person_with_user
 from ..roles import ROLES
+from ..state import snapshot
 from . import sweep
 
 
 def _state():
-    return (
-        ReadinessRound.objects.count(),
-        ReadinessResponse.objects.count(),
-        ReadinessAnswer.objects.count(),
-        Pulse.objects.count(),
-        PulseRespondent.objects.count(),
-        PulseResponse.objects.count(),
-        PulseAgreement.objects.count(),
-        AuditEvent.objects.count(),
-        list(ReadinessRound.objects.values_list("closed_at", flat=True)),
-        list(Pulse.objects.values_list("closed_at", flat=True)),
-    )
+    return snapshot("measures", AuditEvent)
 
 
 @pytest.mark.parametrize("role", ROLES)

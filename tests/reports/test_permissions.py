@@ -2,18 +2,17 @@
 POST (the shared sweep's write list does not yet read this app's writes())."""
 
 import pytest
-from django.apps import apps
 from django.urls import get_resolver
 
+from coproduce.core.models import AuditEvent
+
 from ..roles import ROLES
+from ..state import snapshot
 from . import sweep
 
 
 def _state():
-    return tuple(
-        (model._meta.label, model.objects.count())
-        for model in apps.get_app_config("reports").get_models()
-    ) + tuple(apps.get_model("reports", "Input").objects.values_list("pk", "is_public"))
+    return snapshot("reports", AuditEvent)
 
 
 @pytest.mark.parametrize("role", ROLES)
