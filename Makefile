@@ -11,7 +11,7 @@ PG_BIN ?= /usr/lib/postgresql/15/bin
 PYTHON312 := $(shell command -v python3.12 >/dev/null 2>&1 && python3.12 -c '' 2>/dev/null && echo python3.12 || \
 	(ls -d $$HOME/.pyenv/versions/3.12*/bin/python3.12 /root/.pyenv/versions/3.12*/bin/python3.12 2>/dev/null | tail -n 1))
 
-.PHONY: demo test install install-test assets lint messages clean
+.PHONY: demo test install install-test assets wheel lint messages clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -n "$(PYTHON312)" || { echo "python3.12 is required (not found)"; exit 1; }
@@ -33,6 +33,12 @@ install: $(VENV)/.installed node_modules/.package-lock.json
 
 assets: install
 	COPRODUCE_DEMO=1 $(PY) manage.py build_frontend
+
+# The production artefact: one wheel with the front-end assets and the Welsh catalogue built in
+# (setup.py), installed on servers without npm (README, "Running in production").
+wheel: node_modules/.package-lock.json
+	@test -x $(PY) || $(MAKE) $(VENV)/.installed
+	$(PY) -m pip wheel --no-deps -w dist .
 
 demo: install
 	$(VENV)/bin/coproduce demo --port $(PORT)
@@ -62,4 +68,4 @@ messages: install
 	COPRODUCE_DEMO=1 $(PY) manage.py messages
 
 clean:
-	rm -rf $(VENV) node_modules coproduce/static_build var
+	rm -rf $(VENV) node_modules coproduce/static_build var build dist

@@ -12,8 +12,11 @@ sentence carries the code when a cue pair stands next to each other in it. Like 
 the labels are noisy: 10% of such sentences are left uncoded and 0.3% of all sentences get a code
 at random. Polarity comes from the code's name (".../barrier").
 
-`--seeds FOLDER` compares the backends on real prose instead (the papers in shared/seeds, coded
-by stem lexicons, see SEED_CODES). `--compare` takes backend names with options after a colon.
+The corpus folder (first argument) is written by the Taguette bench's gen_corpus.py, which lives
+outside this repository (on the bench machines, /work/shared/bench/taguette/).
+`--seeds FOLDER` compares the backends on real prose instead (a folder of plain-text papers, such
+as the seed texts cited in docs/domain.md §14, kept outside the repository; coded by stem
+lexicons, see SEED_CODES). `--compare` takes backend names with options after a colon.
 `--no-django` runs without Django (for the embeddings backend in a Python 3.11 venv with torch).
 
 Prints one JSON object: seconds and peak memory (ru_maxrss) to train on `--train` units and to
@@ -114,10 +117,10 @@ def labelled_corpus(corpus: str, limit: int, seed: int = 5) -> evaluate.Dataset:
     return data
 
 
-# Real prose (the coproduction papers in shared/seeds), coded by stem lexicons: a sentence carries
-# a code when it has a word starting with one of the code's stems. Stems match inflections the
-# training data may never show ("train" → "trained", "trainers"), which is what character n-grams
-# are for; the same noise as above is added.
+# Real prose (the coproduction papers given with --seeds), coded by stem lexicons: a sentence
+# carries a code when it has a word starting with one of the code's stems. Stems match inflections
+# the training data may never show ("train" → "trained", "trainers"), which is what character
+# n-grams are for; the same noise as above is added.
 SEED_CODES = {
     "Capability/Psychological": ["knowledg", "skill", "understand", "train", "learn", "expert"],
     "Opportunity/Social": ["communit", "relationship", "trust", "partner", "network", "peer"],

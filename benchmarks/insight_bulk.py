@@ -5,13 +5,14 @@ and the whole study as QDPX (and the codebook as QDC).
     .venv/bin/python benchmarks/insight_bulk.py /work/shared/bench/taguette/gen_corpus.py \\
         [--docs 200] [--turns 60] [--highlights 20000] [--json OUT]
 
-The corpus is made by the Taguette bench's own gen_corpus.py (given as the first argument) in a
-temporary folder. The project file holds the same passages and tags taguette_orm_bench.py and
-taguette_http_bench.py make: the same random generator (seed 7) picks the same participant turn,
+The corpus is made in a temporary folder by the Taguette bench's own gen_corpus.py, which lives
+outside this repository (on the bench machines, /work/shared/bench/taguette/gen_corpus.py) and whose
+path is the first argument. The project file holds the same passages and tags taguette_orm_bench.py
+and taguette_http_bench.py make: the same random generator (seed 7) picks the same participant turn,
 the same halving (Taguette halves a turn's UTF-8 byte length; here the cut is moved to the code
 point it falls in) and the same one or two of the 20 tags. Uses its own throwaway SQLite database
-and prints the timings as JSON: wall-clock seconds (`_s`) and this process's CPU seconds
-(`_cpu_s`, the fairer figure on a shared machine).
+and prints the timings as JSON: wall-clock seconds (`_s`) and this process's CPU seconds (`_cpu_s`,
+the fairer figure on a shared machine).
 """
 
 import argparse

@@ -6,9 +6,10 @@ with the CSRF token, answered with the re-rendered transcript), and the p50/p95 
 
 A throwaway SQLite database (COPRODUCE_DATA, a new temporary folder by default) holds a study
 made through the actions from the Taguette bench corpus (BENCH_SOURCES transcripts of 60 turns;
-BENCH_CODINGS codings spread over them). Target: p95 below Taguette's HTTP route measured
-the same way on the same machine (../shared/bench/taguette/taguette_http_bench.py). Prints one
-JSON line.
+BENCH_CODINGS codings spread over them). The corpus generator lives outside this repository: its
+path is the BENCH_CORPUS environment variable (see insight_transcript_page.py for the default).
+Target: p95 below Taguette's HTTP route measured the same way on the same machine (the Taguette
+bench's taguette_http_bench.py, also outside the repository). Prints one JSON line.
 """
 
 import http.client

@@ -5,8 +5,8 @@
     bash scripts/with-postgres.sh .venv/bin/python benchmarks/insight_search.py
 
 Uses its own throwaway database (SQLite in COPRODUCE_DATA, or DATABASE_URL). The corpus is made
-here, deterministically, shaped like the Taguette bench corpus (/work/shared/bench/taguette/
-gen_corpus.py: 60 alternating interviewer/participant turns of 1-6 sentences of 8-22 words),
+here, deterministically, shaped like the Taguette bench corpus (its gen_corpus.py, which this
+script does not read: 60 alternating interviewer/participant turns of 1-6 sentences of 8-22 words),
 but its words follow Zipf's law over a 20,000-word vocabulary, as real text does, so queries
 range from words in most passages to words in a handful. Sources, turns, participants and
 codings are written in bulk (as the QDPX import does); then the index is built and timed.

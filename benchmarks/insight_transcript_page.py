@@ -4,8 +4,9 @@ render (median of 20, through Django's test Client) and its query count.
     COPRODUCE_DEMO=1 .venv/bin/python benchmarks/insight_transcript_page.py
 
 Uses its own throwaway SQLite database (COPRODUCE_DATA, a new temporary folder by default)
-and a transcript from the Taguette bench corpus generator
-(/work/shared/bench/taguette/gen_corpus.py, or BENCH_CORPUS). Target: under 200 ms. Prints one
+and a transcript from the Taguette bench corpus generator, which lives outside this repository:
+its path is the BENCH_CORPUS environment variable (default
+/work/shared/bench/taguette/gen_corpus.py). Target: under 200 ms. Prints one
 JSON line; median_cpu_ms is this process's CPU time, less disturbed by a busy machine.
 """
 

@@ -9,6 +9,7 @@ from django.utils.translation import gettext, ngettext, pgettext
 from jinja2 import ChainableUndefined, ChoiceLoader, Environment, PackageLoader
 
 from coproduce.core.formats import file_size
+from coproduce.core.forms import error_href, error_messages, error_parts
 
 
 def url(name: str, *args, **kwargs) -> str:
@@ -53,9 +54,14 @@ def environment(**options) -> Environment:
         static=static,
         has_perm=has_perm,
         get_messages=get_messages,
+        field_errors=error_messages,
+        error_href=error_href,
+        error_parts=error_parts,
         pgettext=pgettext,
         get_language=translation.get_language,
         settings_languages=settings.LANGUAGES,
+        # Read when called, so a changed setting (tests) is seen.
+        signup_open=lambda: settings.SIGNUP == "open",
     )
     env.filters.update(
         local_date=local_date,

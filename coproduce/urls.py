@@ -6,7 +6,7 @@ from coproduce.site import views as site
 
 urlpatterns = [
     path("", site.Home.as_view(), name="home"),
-    path("language/<str:code>/", core.SetLanguage.as_view(), name="set_language"),
+    path("language/<str:code>/", site.SetLanguage.as_view(), name="set_language"),
     path("about/", core.InfoPage.as_view(template_name="core/about.html"), name="about"),
     path(
         "accessibility/",
@@ -18,6 +18,7 @@ urlpatterns = [
     path("audit/", core.AuditLog.as_view(), name="audit"),
     path("healthz", core.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("coproduce.accounts.urls")),
     path("", include("coproduce.people.urls")),
     path("", include("coproduce.projects.urls")),
     path("", include("coproduce.decisions.urls")),
@@ -29,7 +30,8 @@ urlpatterns = [
     path("api/v1/", api.urls),
 ]
 
-handler403 = "coproduce.core.errors.forbidden"
+# Names who can give access (the user's organisation's admins), so it reads the register.
+handler403 = "coproduce.site.views.forbidden"
 handler404 = "coproduce.core.errors.not_found"
 handler500 = "coproduce.core.errors.server_error"
 # allauth looks this up when someone hits a rate limit.

@@ -3,6 +3,8 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from coproduce.core import frontend, i18n
 
@@ -24,6 +26,13 @@ def _built_assets():
         fcntl.flock(lock, fcntl.LOCK_EX)
         frontend.build()
         i18n.compile_all()
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts in the default language: a request in Welsh leaves Welsh active in the
+    thread (LocaleMiddleware never resets it), which would leak into the next test's strings."""
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

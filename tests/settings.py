@@ -20,3 +20,9 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+# pytest-django's live server serves static files only when this exact app name is installed;
+# the product's own config (coproduce.core.staticfiles) differs only in what collectstatic skips.
+INSTALLED_APPS = [
+    "django.contrib.staticfiles" if app == "coproduce.core.staticfiles.StaticFilesConfig" else app
+    for app in INSTALLED_APPS  # noqa: F405
+]

@@ -8,6 +8,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from coproduce.people.models import Consent, OrganisationLink
 from coproduce.projects.models import Membership, Paper
 
+from .accounts import sweep as accounts_sweep
 from .consultations import sweep as consultations_sweep
 from .decisions import sweep as decisions_sweep
 from .insight import sweep as insight_sweep
@@ -19,6 +20,7 @@ from .state import snapshot
 
 # Each later app keeps its own part of the table next to its tests.
 APP_SWEEPS = [
+    accounts_sweep,
     decisions_sweep,
     measures_sweep,
     reports_sweep,
@@ -79,6 +81,8 @@ def sweep(world):
             {"admin"},
             405,
         ),
+        # Everyone signed in sets their own preferred language (never anyone else's).
+        "people:language": (reverse("people:language"), SIGNED_IN, 200),
         "people:organisations": (reverse("people:organisations"), SIGNED_IN, 200),
         "people:organisation_create": (reverse("people:organisation_create"), {"admin"}, 200),
         "people:organisation_update": (
@@ -186,6 +190,7 @@ WRITES = [
     "people:erase",
     "people:link_create",
     "people:link_delete",
+    "people:language",
     "people:organisation_create",
     "people:organisation_update",
     "projects:create",

@@ -1,11 +1,16 @@
 """Connects allauth to the register and gives its messages our (translated) wording."""
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.internal import ratelimit
 from allauth.mfa.adapter import DefaultMFAAdapter
+from django.conf import settings
 from django.contrib import messages
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.accounts import actions
+from coproduce.core.views import set_language_cookie
+from coproduce.people.models import Person
 
 # allauth names each flash message by template; we say the same things in our own words so they
 # are in our Welsh catalogue.
@@ -65,6 +70,36 @@ class AccountAdapter(DefaultAccountAdapter):
         text = message or MESSAGES.get(message_template)
         if text:
             messages.add_message(request, level, text, extra_tags=extra_tags)
+
+    def _get_login_attempts_cache_key(self, request, **credentials):
+        # allauth keys the per-account limit ("5/300s/key") by the e-mail alone, so anyone who
+        # knew an address could lock its owner out. With the client's address in the key, the
+        # stranger locks out only themself; the per-address limit still caps their guesses.
+        account = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{account}:{ratelimit.get_ip(request)}"
+
+    def is_open_for_signup(self, request):
+        # Invite-only by default in production (settings.SIGNUP): people join through an
+        # invitation (accounts/views.py), which gives them their organisation role too.
+        return settings.SIGNUP == "open"
+
+    def post_login(self, request, user, **kwargs):
+        """Signing in switches pages to the person's preferred language on the register: a
+        Welsh speaker who is written to in Welsh gets Welsh pages too, from the first page,
+        without having to find the switch. (allauth's hook, not a signal: this is behaviour,
+        not an audit of allauth's own writes.)"""
+        language = (
+            Person.objects.filter(user_id=user.pk, erased_at__isnull=True)
+            .values_list("preferred_language", flat=True)
+            .first()
+        )
+        if language:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        response = super().post_login(request, user, **kwargs)
+        if language:
+            set_language_cookie(response, language)
+        return response
 
     def save_user(self, request, user, form, commit=True):
         user = super().save_user(request, user, form, commit=False)

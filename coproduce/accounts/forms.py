@@ -83,3 +83,51 @@ class ActivateTOTPForm(BaseActivateTOTPForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         _relabel(self, {"code": _("Code from your authenticator app")})
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("Email address"))
+    full_name = forms.CharField(label=_("Full name"), max_length=200, required=False)
+    role = forms.ChoiceField(label=_("Role"), widget=forms.RadioSelect)
+    language = forms.ChoiceField(
+        label=_("Language of the invitation"),
+        widget=forms.RadioSelect,
+        initial="en",
+        help_text=_("If they are on the register already, their own preferred language is used."),
+    )
+
+    def __init__(self, *args, roles=(), **kwargs):
+        from coproduce.people.models import Language, OrganisationRole
+
+        super().__init__(*args, **kwargs)
+        labels = dict(OrganisationRole.choices)
+        self.fields["role"].choices = [(role, labels[role]) for role in roles]
+        self.fields["language"].choices = Language.choices
+        _relabel(self, {}, {"email": "off", "full_name": "off"})
+
+
+class AcceptInvitationForm(forms.Form):
+    """For someone with no account yet: their name and a password."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=200)
+    password1 = forms.CharField(
+        label=_("Password"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+        help_text=_("At least 8 characters. Avoid common passwords and ones that are all numbers."),
+    )
+    password2 = forms.CharField(
+        label=_("Password (again)"),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        strip=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password1") and data.get("password1") != data.get("password2"):
+            self.add_error("password2", _("The two passwords are not the same."))
+        return data

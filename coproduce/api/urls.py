@@ -9,6 +9,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import SessionAuth
 
+from coproduce.api.docs import LocalSwagger
 from coproduce.projects import selectors
 from coproduce.projects.models import Project
 
@@ -18,6 +19,7 @@ api = NinjaAPI(
     description="Projects and meetings you can see. Sign in first: the API uses your session.",
     auth=SessionAuth(),
     docs_url="/docs",
+    docs=LocalSwagger(),
 )
 
 

@@ -5,7 +5,9 @@ only the instrument, the link and the answers: nothing about who answered.
 """
 
 import datetime
+from dataclasses import astuple
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 
-from . import instruments
+from . import bursts, instruments
 from .models import (
     Consultation,
     InstrumentPermission,
@@ -329,12 +331,25 @@ def _clean_answers(instrument, answers: dict, *, required: bool) -> dict:
 
 @transaction.atomic
 def submit_response(
-    *, link, answers: dict, language: str = "en", token: str = "", day=None
+    *,
+    link,
+    answers: dict,
+    language: str = "en",
+    token: str = "",
+    day=None,
+    arrived_at: float | None = None,
 ) -> Response:
-    """An anonymous patient's answers, through the link. Recorded as by the system."""
+    """An anonymous patient's answers, through the link. Recorded as by the system.
+
+    arrived_at: when the answers came in over the web (time.time()). With it, they are checked
+    for a burst of identical answers (bursts.py) and the whole burst is flagged; answers loaded
+    in bulk (the demo) have no arrival time and are not checked."""
     day = day or timezone.localdate()
     if not link_is_open(link, day):
         raise ValidationError(_("This questionnaire is closed."))
+    if arrived_at is not None:
+        # One answer through a link at a time, so the burst check sees every earlier arrival.
+        SurveyLink.objects.select_for_update().filter(pk=link.pk).exists()
     item = _instrument(link.instrument, "patient")
     used = None
     if link.one_use:
@@ -361,7 +376,38 @@ def submit_response(
         obj=response,
         changes=audit.created(response, ["link", "instrument", "answers", "language", "source"]),
     )
+    flagged = _flag_bursts(link, response, arrived_at) if arrived_at is not None else []
+    if flagged:
+        audit.record(
+            by=None,
+            action="consultations.burst_flagged",
+            obj=link,
+            changes={"burst": [[], flagged]},
+        )
+        response.refresh_from_db(fields=["burst"])
     return response
+
+
+def _flag_bursts(link, response, now: float) -> list[int]:
+    """Note this answer's arrival and flag every response of the link in a burst; the ids newly
+    flagged. Arrival times live only in the cache, for one window: the responses never hold
+    the time of day. The database cache takes part in the caller's transaction."""
+    key = f"consultations:arrivals:{link.pk}"
+    arrivals = [
+        bursts.Arrival(*arrival)
+        for arrival in cache.get(key, [])
+        if now - arrival[1] <= bursts.WINDOW_SECONDS
+    ]
+    arrivals.append(bursts.Arrival(response.pk, now, bursts.fingerprint(response.answers)))
+    cache.set(key, [astuple(a) for a in arrivals], bursts.WINDOW_SECONDS)
+    members = bursts.burst_members(arrivals)
+    if not members:
+        return []
+    flagged = sorted(
+        Response.objects.filter(link=link, pk__in=members, burst=False).values_list("pk", flat=True)
+    )
+    Response.objects.filter(pk__in=flagged).update(burst=True)
+    return flagged
 
 
 @transaction.atomic

@@ -3,8 +3,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.forms import DateField
 from coproduce.people.models import Person
-from coproduce.projects.forms import DateInput
 
 from . import instruments
 from .models import MemberRole, Mode, TeamMember
@@ -24,7 +24,7 @@ class SettingsForm(forms.Form):
 
 class PermissionForm(forms.Form):
     granted_by = forms.CharField(label=_("Who granted permission"), max_length=200)
-    granted_on = forms.DateField(label=_("Date permission was granted"), widget=DateInput)
+    granted_on = DateField(label=_("Date permission was granted"))
     reference = forms.CharField(
         label=_("Reference or note"),
         max_length=300,
@@ -90,10 +90,9 @@ class LinkForm(forms.Form):
         required=False,
         empty_label=_("The whole team"),
     )
-    valid_from = forms.DateField(label=_("Open from"), widget=DateInput, initial=timezone.localdate)
-    valid_to = forms.DateField(
+    valid_from = DateField(label=_("Open from"), initial=timezone.localdate)
+    valid_to = DateField(
         label=_("Open until"),
-        widget=DateInput,
         help_text=_(
             "Patients answer best within 24 to 48 hours of the consultation: hand out the link "
             "or card at the end of it."
@@ -126,9 +125,7 @@ class ConsultationForm(forms.Form):
         max_length=60,
         help_text=_("For example, the recording's number. Never the patient's name or NHS number."),
     )
-    occurred_on = forms.DateField(
-        label=_("Date of the consultation"), widget=DateInput, initial=timezone.localdate
-    )
+    occurred_on = DateField(label=_("Date of the consultation"), initial=timezone.localdate)
     mode = forms.ChoiceField(
         label=_("How it was seen"), choices=Mode.choices, widget=forms.RadioSelect
     )
@@ -169,9 +166,7 @@ class SurveyForm(AnswersForm):
 
 
 class PaperForm(AnswersForm):
-    received_on = forms.DateField(
-        label=_("Date on the form"), widget=DateInput, initial=timezone.localdate
-    )
+    received_on = DateField(label=_("Date on the form"), initial=timezone.localdate)
     language = forms.ChoiceField(
         label=_("Language of the form"),
         choices=[("en", _("English")), ("cy", _("Welsh"))],

@@ -1,4 +1,4 @@
-"""Coproduction in consultations (DOMAIN.md section 9): patient-reported measures collected
+"""Coproduction in consultations (docs/domain.md §9): patient-reported measures collected
 without identifiers, and observed consultations rated by one or two observers.
 
 A survey response holds no name, NHS number, contact detail, IP address, user agent or time of
@@ -148,7 +148,8 @@ class Source(models.TextChoices):
 
 class Response(models.Model):
     """One anonymous answer to a questionnaire. Deliberately no patient, token, time of day,
-    IP address or user agent."""
+    IP address or user agent. (To spot a burst of identical answers, the cache holds each
+    online answer's arrival time for ten minutes, then forgets it: see bursts.py.)"""
 
     link = models.ForeignKey(SurveyLink, on_delete=models.PROTECT, related_name="responses")
     instrument = models.CharField(max_length=60)
@@ -156,6 +157,8 @@ class Response(models.Model):
     language = models.CharField(max_length=2, default="en")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ONLINE)
     received_on = models.DateField()
+    # Part of a burst of identical answers (bursts.py): kept, but left out of every figure.
+    burst = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-received_on", "-id"]

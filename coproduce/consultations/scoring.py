@@ -2,10 +2,14 @@
 
 An answer of None is missing (or, where the instrument allows it, "not applicable").
 
-- CollaboRATE (Elwyn et al. 2013; Barr et al. 2014): an encounter counts only if all three items
-  are answered. Top-box score: the percentage of complete encounters with every item at the
-  scale's maximum (9 on the 0–9 version, 4 on the 0–4). Mean score: the mean, over complete
-  encounters, of the encounter's total (the sum of its three items: 0–27 or 0–12), as published.
+- CollaboRATE (Elwyn et al. 2013; Barr et al. 2014; the authors' scoring page,
+  glynelwyn.com/scoring-collaborate.html): an encounter counts only if all three items are
+  answered. Top score ("top-box"), the method the authors recommend: the percentage of complete
+  encounters with every item at the scale's maximum (9 on the 0–9 version, 4 on the 0–4), 0–100.
+  Mean score: the mean of the encounter's three items, then the mean of that over complete
+  encounters, so it runs 0–9 (0–4 on the 5-point version) like the items. The mean of the
+  encounters' totals (0–27 or 0–12) is three times that; it is kept as `mean_total` for anyone
+  who needs it but is not the published mean, and is never shown as "mean score".
 - SDM-Q-9 (Kriston et al. 2010): the raw sum of the nine items (0–45) × 20/9 gives 0–100. A
   response with any item missing is not scored here.
 - Observer OPTION5 (Elwyn et al. 2013): the sum of the five items (0–20) × 5 gives 0–100.
@@ -20,7 +24,7 @@ of complete responses (25 for CollaboRATE and CARE by default); below it, no fig
 """
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 CARE_ITEMS = 10
@@ -39,19 +43,21 @@ class CollaborateSummary:
     complete: int
     incomplete: int
     top_box: float | None  # percentage, 0–100
-    mean_total: float | None
+    mean_score: float | None  # the published mean: 0–9 (0–4 on the 5-point version)
+    mean_total: float | None  # the mean of the three-item totals, 0–27 (0–12): 3 × mean_score
 
 
 def collaborate(encounters: Sequence[Sequence[int | None]], *, maximum: int) -> CollaborateSummary:
     complete = [list(e) for e in encounters if _complete(e)]
     incomplete = len(encounters) - len(complete)
     if not complete:
-        return CollaborateSummary(0, incomplete, None, None)
+        return CollaborateSummary(0, incomplete, None, None, None)
     top = sum(1 for e in complete if all(v == maximum for v in e))
     return CollaborateSummary(
         complete=len(complete),
         incomplete=incomplete,
         top_box=100 * top / len(complete),
+        mean_score=sum(sum(e) / len(e) for e in complete) / len(complete),
         mean_total=sum(sum(e) for e in complete) / len(complete),
     )
 
@@ -94,7 +100,8 @@ def enough(count: int, minimum: int) -> bool:
 def score_one(scoring: str, answers: Sequence[int | None], *, maximum: int = 0) -> float | None:
     """One response's or observation's score (None: incomplete or invalid)."""
     if scoring == "collaborate":
-        return float(sum(answers)) if _complete(answers) else None
+        # The encounter's score on the published 0–9 (0–4) scale: the mean of its items.
+        return sum(answers) / len(answers) if _complete(answers) else None
     if scoring == "sdm_q9":
         return sdm_q9(answers)
     if scoring == "option5":
@@ -115,8 +122,15 @@ class GroupFigure:
     count: int  # complete (scored) responses
     minimum: int
     shown: bool
-    score: float | None  # mean score (CollaboRATE: mean total)
+    score: float | None  # mean score, as published (CollaboRATE: 0–9, or 0–4)
     top_box: float | None  # CollaboRATE only
+    # Why not shown: "too_few" (under the minimum), "protects" (hidden so that a smaller group's
+    # figure cannot be worked out from a total; see selectors and coproduce.core.suppression).
+    withheld: str = ""
+
+    def withhold(self, reason: str) -> "GroupFigure":
+        """The same figure with its scores removed."""
+        return replace(self, shown=False, score=None, top_box=None, withheld=reason)
 
 
 def group_figure(
@@ -129,8 +143,9 @@ def group_figure(
             count=summary.complete,
             minimum=minimum,
             shown=shown,
-            score=summary.mean_total if shown else None,
+            score=summary.mean_score if shown else None,
             top_box=summary.top_box if shown else None,
+            withheld="" if shown else "too_few",
         )
     scores = [
         s for s in (score_one(scoring, r, maximum=maximum) for r in responses) if s is not None
@@ -142,4 +157,5 @@ def group_figure(
         shown=shown,
         score=sum(scores) / len(scores) if shown and scores else None,
         top_box=None,
+        withheld="" if shown else "too_few",
     )

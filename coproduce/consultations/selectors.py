@@ -1,11 +1,23 @@
 """Reads for the dashboards, calibration and exports. Every figure goes through scoring.py and
-respects the organisation's minimum number of complete responses."""
+respects the organisation's minimum number of complete responses.
+
+The minimum alone does not stop a figure being worked out: the organisation's figure is the sum
+of its teams', a team's is the sum of its clinicians' (and of its team-wide links'), and a
+group's all-months figure is the sum of its months'. With counts published, a hidden clinician's
+mean is (team total - the other clinicians' totals) / their count. So the figures of a whole
+organisation are worked out together and coproduce.core.suppression hides, besides every group
+under the minimum, the next-smallest group wherever the hidden ones would otherwise be
+recoverable from a total. Every dashboard and export reads from that one pattern.
+"""
 
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db.models import Count
+
 from coproduce.core.agreement import cohen_kappa, icc_2_1
+from coproduce.core.suppression import protect
 
 from . import instruments, scoring
 from .actions import minimum_for
@@ -23,53 +35,100 @@ class InstrumentFigures:
     months: list  # [(first day of month, GroupFigure)], newest first
 
 
-def _answer_rows(instrument, responses) -> list[list[int | None]]:
-    return [[r.answers.get(i.key) for i in instrument.items] for r in responses]
+ORGANISATION = ("organisation",)
+ALL_MONTHS = None
 
 
-def _figure(instrument, responses, minimum):
-    return scoring.group_figure(
-        instrument.scoring,
-        _answer_rows(instrument, responses),
-        maximum=instrument.maximum_value,
-        minimum=minimum,
+def team_unit(team_id: int) -> tuple:
+    return ("team", team_id)
+
+
+def clinician_unit(member_id: int) -> tuple:
+    return ("clinician", member_id)
+
+
+def _team_wide(team_id: int) -> tuple:
+    # Responses through a team link with no clinician: part of the team's figure, never shown
+    # on their own, so they count as hidden cover for a small clinician.
+    return ("team_wide", team_id)
+
+
+def _instrument_figures(instrument, rows, minimum) -> dict:
+    """rows: (team id, clinician member id or None, month, answers) for one instrument. Returns
+    unit -> InstrumentFigures, every figure already suppressed."""
+    cells: dict = defaultdict(list)
+    teams: dict = defaultdict(set)  # team id -> clinician units
+    months = set()
+    for team_id, clinician_id, month, answers in rows:
+        part = _team_wide(team_id) if clinician_id is None else clinician_unit(clinician_id)
+        teams[team_id].add(part)
+        months.add(month)
+        for unit in (ORGANISATION, team_unit(team_id), part):
+            for period in (ALL_MONTHS, month):
+                cells[(unit, period)].append(answers)
+    figures = {
+        cell: scoring.group_figure(
+            instrument.scoring,
+            answer_rows,
+            maximum=instrument.maximum_value,
+            minimum=minimum,
+        )
+        for cell, answer_rows in cells.items()
+    }
+    periods = [ALL_MONTHS, *sorted(months)]
+    relations = []
+    for period in periods:
+        relations.append(((ORGANISATION, period), [(team_unit(t), period) for t in sorted(teams)]))
+        for t, parts in sorted(teams.items()):
+            relations.append(((team_unit(t), period), [(u, period) for u in sorted(parts)]))
+    units = {unit for unit, _period in cells}
+    for unit in sorted(units):
+        relations.append(
+            ((unit, ALL_MONTHS), [(unit, m) for m in sorted(months) if (unit, m) in cells])
+        )
+    hide = protect(
+        {cell: figure.count for cell, figure in figures.items()},
+        relations,
+        threshold=minimum,
+        unpublished=[cell for cell in cells if cell[0][0] == "team_wide"],
     )
+    for cell, figure in figures.items():
+        if figure.shown and not hide.shown(cell):
+            figures[cell] = figure.withhold("protects")
+    return {
+        unit: InstrumentFigures(
+            instrument=instrument,
+            overall=figures[(unit, ALL_MONTHS)],
+            months=[
+                (m, figures[(unit, m)]) for m in sorted(months, reverse=True) if (unit, m) in cells
+            ],
+        )
+        for unit in units
+    }
 
 
-def patient_figures(responses, minimum: int) -> list[InstrumentFigures]:
-    """responses: a Response queryset (or list) for one group."""
+def organisation_figures(organisation, minimum: int | None = None) -> dict:
+    """unit (ORGANISATION, team_unit(id), clinician_unit(id)) -> [InstrumentFigures] in
+    instrument order, for every group in the organisation from one query, with small groups and
+    the groups that would give them away hidden."""
+    if minimum is None:
+        minimum = minimum_for(organisation)
     by_instrument = defaultdict(list)
-    for response in responses:
-        by_instrument[response.instrument].append(response)
-    result = []
+    # A burst of identical answers (bursts.py) never reaches a figure or an export.
+    for key, answers, received_on, team_id, clinician_id in Response.objects.filter(
+        link__team__organisation=organisation, burst=False
+    ).values_list("instrument", "answers", "received_on", "link__team_id", "link__clinician_id"):
+        by_instrument[key].append((team_id, clinician_id, received_on.replace(day=1), answers))
+    result: dict = defaultdict(list)
     for key in sorted(by_instrument):
         instrument = instruments.get(key)
-        rows = by_instrument[key]
-        months = defaultdict(list)
-        for r in rows:
-            months[r.received_on.replace(day=1)].append(r)
-        result.append(
-            InstrumentFigures(
-                instrument=instrument,
-                overall=_figure(instrument, rows, minimum),
-                months=[
-                    (month, _figure(instrument, months[month], minimum))
-                    for month in sorted(months, reverse=True)
-                ],
-            )
-        )
-    return result
-
-
-def responses_for(*, organisation=None, team=None, clinician=None):
-    qs = Response.objects.all()
-    if clinician is not None:
-        qs = qs.filter(link__clinician=clinician)
-    elif team is not None:
-        qs = qs.filter(link__team=team)
-    else:
-        qs = qs.filter(link__team__organisation=organisation)
-    return qs.only("instrument", "answers", "received_on")
+        answer_rows = [
+            (t, c, month, [answers.get(i.key) for i in instrument.items])
+            for t, c, month, answers in by_instrument[key]
+        ]
+        for unit, figures in _instrument_figures(instrument, answer_rows, minimum).items():
+            result[unit].append(figures)
+    return dict(result)
 
 
 def consultations_for(*, organisation=None, team=None, clinician=None):
@@ -120,22 +179,29 @@ def profile(consultations, instrument_key="coproductive-consultation-checklist",
     return {"instrument": instrument, "observations": total, "rows": rows}
 
 
-def clinician_rows(team, minimum: int):
-    """Each clinician in the team with their overall figures (for leads and admins only)."""
-    rows = []
-    for member in team.members.filter(role=MemberRole.CLINICIAN).select_related("person"):
-        rows.append((member, patient_figures(responses_for(clinician=member), minimum)))
-    return rows
+def clinician_rows(team, minimum: int, figures: dict | None = None):
+    """Each clinician in the team with their overall figures (for leads and admins only).
+    figures: organisation_figures(), when the caller has them already."""
+    if figures is None:
+        figures = organisation_figures(team.organisation, minimum)
+    return [
+        (member, figures.get(clinician_unit(member.pk), []))
+        for member in team.members.filter(role=MemberRole.CLINICIAN).select_related("person")
+    ]
 
 
 def dashboard(*, organisation, team=None, clinician=None) -> dict:
     minimum = minimum_for(organisation)
     consultations = consultations_for(organisation=organisation, team=team, clinician=clinician)
+    if clinician is not None:
+        unit = clinician_unit(clinician.pk)
+    elif team is not None:
+        unit = team_unit(team.pk)
+    else:
+        unit = ORGANISATION
     return {
         "minimum": minimum,
-        "figures": patient_figures(
-            responses_for(organisation=organisation, team=team, clinician=clinician), minimum
-        ),
+        "figures": organisation_figures(organisation, minimum).get(unit, []),
         "profile": profile(consultations),
         "observed": consultations.count(),
     }
@@ -167,8 +233,24 @@ def agreement(team, instrument_key: str) -> dict:
             if pairs
             else None
         )
-        same = sum(1 for a, b in zip(first, second, strict=True) if a == b)
-        items.append({"item": item, "kappa": kappa, "same": same, "pairs": len(pairs)})
+        # "Same rating" counts the pairs kappa counts: both observers gave a rating. A pair where
+        # either said "not applicable" (None) is left out of both, and the page says how many;
+        # counting two "not applicable"s as agreement would report more agreement than kappa's.
+        rated = [
+            (a, b) for a, b in zip(first, second, strict=True) if a is not None and b is not None
+        ]
+        both_na = sum(1 for a, b in zip(first, second, strict=True) if a is None and b is None)
+        items.append(
+            {
+                "item": item,
+                "kappa": kappa,
+                "same": sum(1 for a, b in rated if a == b),
+                "rated": len(rated),
+                "both_not_applicable": both_na,
+                "one_not_applicable": len(pairs) - len(rated) - both_na,
+                "pairs": len(pairs),
+            }
+        )
     totals = [
         [
             scoring.score_one(
@@ -227,19 +309,16 @@ def export_rows(organisation):
     """The dashboard figures (never individual responses), honouring the minimum: one row per
     group, questionnaire and month, plus an "all" row for each group and questionnaire."""
     minimum = minimum_for(organisation)
-    groups = [("organisation", organisation.name, responses_for(organisation=organisation))]
+    by_unit = organisation_figures(organisation, minimum)
+    groups = [("organisation", organisation.name, ORGANISATION)]
     for team in organisation.consultation_teams.all():
-        groups.append(("team", team.name, responses_for(team=team)))
+        groups.append(("team", team.name, team_unit(team.pk)))
         for member in team.members.filter(role=MemberRole.CLINICIAN).select_related("person"):
             groups.append(
-                (
-                    "clinician",
-                    f"{member.person.full_name} ({team.name})",
-                    responses_for(clinician=member),
-                )
+                ("clinician", f"{member.person.full_name} ({team.name})", clinician_unit(member.pk))
             )
-    for level, name, responses in groups:
-        for figures in patient_figures(responses, minimum):
+    for level, name, unit in groups:
+        for figures in by_unit.get(unit, []):
             for month, figure in [(None, figures.overall), *figures.months]:
                 yield {
                     "level": level,
@@ -252,3 +331,19 @@ def export_rows(organisation):
 
 def month_label(month: datetime.date | None) -> str:
     return month.strftime("%Y-%m") if month else ""
+
+
+def burst_counts(team) -> dict[int, int]:
+    """link id -> how many of its responses were left out as part of a burst (bursts.py)."""
+    rows = (
+        Response.objects.filter(link__team=team, burst=True)
+        .values_list("link_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+def burst_responses(link):
+    """The responses of a link left out of the figures as part of a burst, newest first."""
+    return link.responses.filter(burst=True).order_by("-received_on", "-id")

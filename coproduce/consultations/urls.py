@@ -62,6 +62,11 @@ urlpatterns = [
         name="clinician",
     ),
     path("consultations/links/<int:pk>/", views.LinkDetail.as_view(), name="link"),
+    path(
+        "consultations/links/<int:pk>/excluded/",
+        views.LinkExcluded.as_view(),
+        name="link_excluded",
+    ),
     path("consultations/links/<int:pk>/qr/", views.LinkQr.as_view(), name="link_qr"),
     path("consultations/links/<int:pk>/codes/", views.TokenBatch.as_view(), name="token_batch"),
     path("consultations/links/<int:pk>/print/", views.LinkPrint.as_view(), name="link_print"),

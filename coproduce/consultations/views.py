@@ -1,5 +1,5 @@
-import csv
 import io
+import time
 
 import segno
 from django.contrib import messages
@@ -14,12 +14,12 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from coproduce.core.exports import xlsx_response
+from coproduce.core.exports import CsvWriter, xlsx_response
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin, add_validation_error
 from coproduce.people.models import Organisation
 from coproduce.people.roles import roles_for
 
-from . import actions, instruments, selectors
+from . import actions, bursts, instruments, selectors, throttle
 from .forms import (
     ConsultationForm,
     LinkForm,
@@ -40,6 +40,9 @@ from .models import (
     Team,
     TeamMember,
 )
+
+# The newest answers of a burst are enough to see what it was; a flood could be thousands.
+EXCLUDED_SHOWN = 200
 
 
 def _language():
@@ -250,7 +253,16 @@ def _export_header():
         _("Minimum"),
         _("Mean score"),
         _("Top-box score (%)"),
+        _("Why the score is blank"),
     ]
+
+
+def _why_blank(figure) -> str:
+    if figure.shown:
+        return ""
+    if figure.withheld == "protects":
+        return _("Not shown, so that a smaller group’s figure cannot be worked out from the totals")
+    return _("Fewer complete responses than the minimum")
 
 
 def _export_row(row):
@@ -264,13 +276,14 @@ def _export_row(row):
         figure.minimum,
         round(figure.score, 2) if figure.score is not None else "",
         round(figure.top_box, 1) if figure.top_box is not None else "",
+        _why_blank(figure),
     ]
 
 
 class ExportCsv(OrganisationMixin, ObjectPermissionMixin, View):
     def get(self, request, *args, **kwargs):
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = CsvWriter(buffer)
         writer.writerow(_export_header())
         for row in selectors.export_rows(self.organisation):
             writer.writerow(_export_row(row))
@@ -323,6 +336,7 @@ class TeamDashboard(TeamMixin, ObjectPermissionMixin, TemplateView):
             members=list(team.members.select_related("person")),
             clinicians=selectors.clinician_rows(team, context["minimum"]) if manager else [],
             links=list(selectors.team_links(team)) if manager else [],
+            burst_counts=selectors.burst_counts(team) if manager else {},
             my_roles=[m for m in team.members.all() if m.person_id == person_id],
             consultations=list(
                 team.consultations.select_related("clinician__person").prefetch_related(
@@ -506,8 +520,31 @@ class LinkDetail(LinkMixin, ObjectPermissionMixin, TemplateView):
             unused=sum(1 for t in tokens if t.used_on is None),
             used=sum(1 for t in tokens if t.used_on is not None),
             responses=link.responses.count(),
+            excluded=link.responses.filter(burst=True).count(),
+            manager=self.request.user.has_perm("consultations.manage_team", link),
             can_enter_paper=self.request.user.has_perm("consultations.enter_paper", link),
             language=_language(),
+            **kwargs,
+        )
+
+
+class LinkExcluded(LinkMixin, ObjectPermissionMixin, TemplateView):
+    """The answers left out of the figures as a burst of identical answers, for the leads and
+    admins to check."""
+
+    permission_required = "consultations.manage_team"
+    template_name = "consultations/excluded.html"
+
+    def get_context_data(self, **kwargs):
+        link = self.link
+        return super().get_context_data(
+            link=link,
+            instrument=instruments.get(link.instrument),
+            responses=list(selectors.burst_responses(link)[:EXCLUDED_SHOWN]),
+            total=link.responses.filter(burst=True).count(),
+            shown=EXCLUDED_SHOWN,
+            threshold=bursts.THRESHOLD,
+            minutes=bursts.WINDOW_SECONDS // 60,
             **kwargs,
         )
 
@@ -738,12 +775,17 @@ class Survey(View):
         if not actions.link_is_open(self.link):
             return self._render(form)
         if form.is_valid():
+            if not throttle.allow_answer(request, self.link):
+                return render(
+                    request, "consultations/too_many.html", {"link": self.link}, status=429
+                )
             try:
                 actions.submit_response(
                     link=self.link,
                     answers=form.answers(),
                     language=_language(),
                     token=form.cleaned_data.get("token", ""),
+                    arrived_at=time.time(),
                 )
             except ValidationError as exc:
                 add_validation_error(form, exc)

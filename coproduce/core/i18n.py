@@ -85,10 +85,11 @@ def _translated(string) -> bool:
     return bool(string)
 
 
-def compile_all(force: bool = False) -> list[Path]:
-    """Compile each .po to .mo when the .mo is missing or older."""
+def compile_all(force: bool = False, *, locale_dir: Path = LOCALE_DIR) -> list[Path]:
+    """Compile each .po to .mo when the .mo is missing or older. The wheel build (setup.py)
+    calls this on its copy of the package, so an installed wheel carries its .mo files."""
     written = []
-    for po in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
+    for po in locale_dir.glob(f"*/LC_MESSAGES/{DOMAIN}.po"):
         mo = po.with_suffix(".mo")
         if not force and mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue

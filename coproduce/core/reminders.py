@@ -20,6 +20,8 @@ class Pending:
     title: str  # e.g. "Readiness check: Diabetes clinic"
     url: str
     closes_at: datetime.datetime | datetime.date | None = None
+    # For something due for review rather than closing: the date it was (or is) due.
+    review_due: datetime.date | None = None
 
 
 @dataclass(frozen=True)

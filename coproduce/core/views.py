@@ -13,6 +13,18 @@ from .mixins import ObjectPermissionMixin
 from .models import AuditEvent
 
 
+def set_language_cookie(response, code: str):
+    """Pages come in this language from now on (the cookie LocaleMiddleware reads)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=60 * 60 * 24 * 365,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+    )
+    return response
+
+
 class SetLanguage(View):
     """Switch between English and Cymraeg and come back to the same page.
 
@@ -28,15 +40,8 @@ class SetLanguage(View):
             next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
         ):
             next_url = "/"
-        response = HttpResponseRedirect(translate_url(next_url, code))
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=60 * 60 * 24 * 365,
-            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
-            secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
-        )
-        return response
+        self.language, self.next_url = code, next_url
+        return set_language_cookie(HttpResponseRedirect(translate_url(next_url, code)), code)
 
 
 class InfoPage(TemplateView):

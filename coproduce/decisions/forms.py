@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.forms import DateField
 from coproduce.people.models import Organisation, Person
-from coproduce.projects.forms import DateInput
 from coproduce.projects.models import Meeting
 
 from .models import Method, Outcome
@@ -32,10 +32,9 @@ class DecisionForm(forms.Form):
         required=False,
         empty_label=_("Not at a meeting"),
     )
-    respond_by = forms.DateField(
+    respond_by = DateField(
         label=_("Positions wanted by"),
         required=False,
-        widget=DateInput,
         help_text=_("Members who have not taken a position are reminded two days before."),
     )
     decider = forms.ModelChoiceField(
@@ -97,10 +96,9 @@ class CloseForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    review_date = forms.DateField(
+    review_date = DateField(
         label=_("Review date"),
         required=False,
-        widget=DateInput,
         help_text=_("When the group will look at this decision again."),
     )
 
@@ -125,7 +123,7 @@ class OutsideDecisionForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    review_date = forms.DateField(label=_("Review date"), required=False, widget=DateInput)
+    review_date = DateField(label=_("Review date"), required=False)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)

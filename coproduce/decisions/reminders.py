@@ -56,6 +56,7 @@ def pending_for(person) -> list[Pending]:
             % {"title": d.title, "project": d.project.title},
             url=reverse("decisions:detail", args=[d.pk]),
             closes_at=d.review_date,
+            review_due=d.review_date,
         )
         for d in reviews
     ]

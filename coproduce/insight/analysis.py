@@ -1,4 +1,4 @@
-"""A study's outputs (DOMAIN.md section 8, step 5), computed from its data: Table 1 (participant
+"""A study's outputs (docs/domain.md §8, step 5), computed from its data: Table 1 (participant
 characteristics), Table 3 (barriers and facilitators by COM-B sub-component), the framework
 matrix, attributed quotes, Behaviour Change Wheel recommendations, and agreement between coders.
 
@@ -23,7 +23,6 @@ Decisions worth knowing (each is tested):
   coders are left out unless asked for. "Overall" pools every (unit, code) decision.
 """
 
-import csv
 import io
 import json
 import math
@@ -39,6 +38,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core.agreement import cohen_kappa, krippendorff_alpha
+from coproduce.core.exports import CsvWriter, neutralise_row
 
 from . import frameworks
 from .models import AttributeType, Classification, Polarity
@@ -857,7 +857,7 @@ def agreement_tabular(table: dict) -> tuple[list, list]:
 
 def write_csv(header, rows) -> bytes:
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = CsvWriter(buffer)
     writer.writerow(header)
     writer.writerows(rows)
     return buffer.getvalue().encode("utf-8")
@@ -871,11 +871,11 @@ def write_xlsx(header, rows, *, sheet: str) -> bytes:
     page = book.active
     # Sheet names are at most 31 characters and may not hold []:*?/\
     page.title = re.sub(r"[\[\]:*?/\\]", " ", sheet)[:31] or "Sheet"
-    page.append(header)
+    page.append(neutralise_row(header))
     for cell in page[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        page.append(row)
+        page.append(neutralise_row(row))
     page.freeze_panes = "A2"
     buffer = io.BytesIO()
     book.save(buffer)

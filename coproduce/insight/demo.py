@@ -1,7 +1,7 @@
 """Demo data for insight studies, called by coproduce.site.demo.load().
 
-One fictional study in the shape of the seed study (Holland-Hart et al. 2019, DOMAIN.md section
-8): 34 participants, 28 short transcripts written for the demo, a COM-B codebook with inductive
+One fictional study in the shape of the seed study (Holland-Hart et al. 2019, docs/domain.md §8):
+34 participants, 28 short transcripts written for the demo, a COM-B codebook with inductive
 codes, codings by two coders (six transcripts double-coded so agreement can be measured),
 themes, a framework matrix, memos and intervention candidates. The content lives in YAML under
 demo_data/; this module only feeds it through the actions, so the audit trail is real.

@@ -27,11 +27,12 @@ moved accordingly: a "\\r\\n" before a position shifts it left by one.
 """
 
 import bisect
-import csv
+import contextlib
 import datetime
 import functools
 import io
 import json
+import os
 import re
 import uuid
 import zipfile
@@ -43,6 +44,9 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from lxml import etree
+
+from coproduce.core import archives, limits
+from coproduce.core.exports import CsvWriter, neutralise
 
 from . import frameworks
 from .models import (
@@ -617,14 +621,9 @@ def codings_rows(study: Study):
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 def codings_csv(study: Study):
     """The codings as CSV text, a line at a time (for a streamed download)."""
-    writer = csv.writer(_Echo())
+    writer = CsvWriter()
     yield "\ufeff" + writer.writerow(codings_header())
     for row in codings_rows(study):
         yield writer.writerow(row)
@@ -658,8 +657,9 @@ XLSX_CELL_MAX = 32767
 def _xlsx_cell(value) -> str:
     if isinstance(value, int):
         return f"<c><v>{value}</v></c>"
-    text = xml_escape(_safe(value)[:XLSX_CELL_MAX])
-    # Inline strings: always text, so a quote starting with "=" never becomes a formula.
+    # Inline strings are never formulas in Excel, but neutralised all the same: the cell must
+    # stay inert when the sheet is saved again as CSV and reopened.
+    text = xml_escape(neutralise(_safe(value))[:XLSX_CELL_MAX])
     return f'<c t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -752,12 +752,11 @@ def _check_attrs(parsed, el, known, where):
             parsed.skip(f"{where}/@{name}", _("unknown attribute"))
 
 
-XML_PARSER_OPTIONS = dict(resolve_entities=False, no_network=True, huge_tree=True, load_dtd=False)
-
-
-def _parse_xml(data: bytes, what: str):
+def _parse_xml(source, what: str):
+    """The root of an untrusted XML document (bytes or a stream), within the size and depth
+    limits and with no entities, DTDs or network (core/archives.py)."""
     try:
-        return etree.fromstring(data, etree.XMLParser(**XML_PARSER_OPTIONS))
+        return archives.parse_xml(source, name=what)
     except etree.XMLSyntaxError as exc:
         raise ValidationError(
             _("%(file)s is not well-formed XML: %(error)s") % {"file": what, "error": exc}
@@ -840,7 +839,7 @@ def _read_source_text(parsed, el, zf, name):
     """The source's text from PlainTextContent or its internal:// file, or None (skipped)."""
     content = next((c for c in _kids(el) if _local(c) == "PlainTextContent"), None)
     if content is not None:
-        return _text_of(content)
+        return limits.check_characters(name, _text_of(content))
     path = el.get("plainTextPath") or ""
     if path.startswith("internal://"):
         member = path[len("internal://") :]
@@ -849,13 +848,14 @@ def _read_source_text(parsed, el, zf, name):
         for candidate in candidates:
             real = names.get(candidate.lower())
             if real is not None:
-                data = zf.read(real)
+                data = zf.read(real)  # counted against the member and archive limits
                 try:
-                    return data.decode("utf-8-sig")
+                    text = data.decode("utf-8-sig")
                 except UnicodeDecodeError:
                     raise ValidationError(
                         _("The text of source “%(name)s” is not UTF-8.") % {"name": name}
                     ) from None
+                return limits.check_characters(name, text)
         raise ValidationError(
             _("The text of source “%(name)s” (%(path)s) is missing from the file.")
             % {"name": name, "path": path}
@@ -1075,28 +1075,33 @@ def _read_sets(parsed, sets_el, member_attr="targetGUID"):
         )
 
 
-def _open_zip(file):
+def _display_name(file, name, default) -> str:
+    """What to call the file in messages: the name given, else the path's or file's own."""
+    name = name or (file if isinstance(file, str | os.PathLike) else getattr(file, "name", None))
+    return str(name or default).replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _open_zip(file, name):
     try:
-        return zipfile.ZipFile(file)
-    except (zipfile.BadZipFile, OSError, ValueError):
+        return archives.Archive(file, name=name)
+    except archives.BadArchive:
         raise ValidationError(
             _("This is not a REFI-QDA project file (.qdpx): it is not a zip archive.")
         ) from None
 
 
-def read_qdpx(file, *, progress=None) -> Parsed:
-    """Read a .qdpx (a path or binary file). Raises ValidationError for anything that would make
-    the import wrong; records what is left out in `skipped`."""
-    zf = _open_zip(file)
+def read_qdpx(file, *, progress=None, name=None) -> Parsed:
+    """Read a .qdpx (a path or binary file; `name` is what to call it in messages). Raises
+    ValidationError for anything that would make the import wrong, or that holds more than the
+    limits of core/limits.py; records what is left out in `skipped`."""
+    zf = _open_zip(file, _display_name(file, name, "project.qdpx"))
     with zf:
         entry = next((n for n in zf.namelist() if n.lower().endswith(".qde")), None)
         if entry is None:
             raise ValidationError(_("The file has no project.qde inside."))
-        try:
-            data = zf.read(entry)
-        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
-            raise ValidationError(_("The file is damaged: %(error)s") % {"error": exc}) from None
-        root = _parse_xml(data, entry)
+        # Parsed as it is unpacked, so the XML is never held twice.
+        with zf.open(entry) as stream:
+            root = _parse_xml(stream, entry)
         if _local(root) != "Project":
             raise ValidationError(_("project.qde does not describe a REFI-QDA project."))
         _check_unique_guids(root)
@@ -1215,14 +1220,18 @@ def read_qdpx(file, *, progress=None) -> Parsed:
     return parsed
 
 
-def read_qdc(file) -> Parsed:
-    """Read a .qdc codebook (a path or binary file)."""
-    if isinstance(file, str):
-        with open(file, "rb") as fp:
-            data = fp.read()
-    else:
-        data = file.read()
-    root = _parse_xml(data, "codebook")
+def read_qdc(file, *, name=None) -> Parsed:
+    """Read a .qdc codebook (a path or binary file), within the XML limits."""
+    name = _display_name(file, name, "codebook.qdc")
+    is_path = isinstance(file, str | os.PathLike)
+    with open(file, "rb") if is_path else contextlib.nullcontext(file) as fp:
+        if fp.seekable():
+            # Refused by its size before any is parsed (the parser counts again as it reads).
+            start, size = fp.tell(), fp.seek(0, io.SEEK_END)
+            fp.seek(start)
+            if size - start > limits.get("xml_bytes"):
+                raise limits.too_large(name, size - start, limits.get("xml_bytes"))
+        root = _parse_xml(fp, name)
     if _local(root) != "CodeBook":
         raise ValidationError(_("This is not a REFI-QDA codebook (.qdc)."))
     _check_unique_guids(root)

@@ -1,4 +1,4 @@
-"""Insight studies (DOMAIN.md section 8): qualitative research coded with COM-B and turned into
+"""Insight studies (docs/domain.md §8): qualitative research coded with COM-B and turned into
 barrier/facilitator tables, a framework matrix, attributed quotes and recommended interventions.
 
 Text is stored once per source; turns and codings point into it with Unicode code-point offsets
@@ -441,9 +441,14 @@ class Job(models.Model):
     report = models.JSONField(default=dict, blank=True)
     error = models.TextField(blank=True)
     input_file = models.FileField(upload_to="insight/jobs/", blank=True)
+    # The uploaded file's own name, for messages (input_file is stored under a random one).
+    input_name = models.CharField(max_length=255, blank=True)
     output_file = models.FileField(upload_to="insight/jobs/", blank=True)
     requested_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # When the worker last said it was alive (each progress report): a running job silent for
+    # longer than the job_silence_seconds limit lost its worker and is marked failed.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -455,6 +460,15 @@ class Job(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def can_retry(self) -> bool:
+        """A failed import whose upload is still kept, or a failed export, can run again."""
+        if self.status != JobStatus.FAILED:
+            return False
+        if self.kind in ("import_qdpx", "import_qdc"):
+            return bool(self.input_file)
+        return self.kind in ("export_qdpx", "export_xlsx")
 
 
 class SuggestionRun(models.Model):

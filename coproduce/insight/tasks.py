@@ -41,11 +41,13 @@ def _run(job) -> None:
     actions.job_progress(job=job, done=0, total=0)
     if job.kind in ("import_qdpx", "import_qdc"):
         with job.input_file.open("rb") as fp:
+            name = job.input_name or None
             if job.kind == "import_qdpx":
-                parsed = exchange.read_qdpx(fp, progress=progress)
+                parsed = exchange.read_qdpx(fp, progress=progress, name=name)
                 report = actions.import_qdpx(by=user, study=study, parsed=parsed)
             else:
-                report = actions.import_qdc(by=user, study=study, file=fp)
+                parsed = exchange.read_qdc(fp, name=name)
+                report = actions.import_qdc(by=user, study=study, parsed=parsed)
         actions.finish_job(job=job, report=report)
         return
     include_special = user is not None and user.has_perm("insight.view_special", study)
@@ -64,8 +66,11 @@ def _run(job) -> None:
 
 @task()
 def run_job(job_id: int) -> str:
-    """Run one import or export job. A bad file fails the job with the reason; anything else is
-    logged and the job fails with a general message (the person can try again)."""
+    """Run one import or export job. A bad file (or one beyond the limits) fails the job with
+    the reason and its upload is deleted; anything else is logged and the job fails with a
+    general message, keeping the upload so the person can try again. A worker that dies
+    mid-job leaves it running: the next job the worker takes reaps it (actions.reap_jobs)."""
+    actions.reap_jobs(by=None)
     job = Job.objects.select_related("study", "requested_by").get(pk=job_id)
     try:
         _run(job)
@@ -73,5 +78,7 @@ def run_job(job_id: int) -> str:
         actions.fail_job(job=job, error=" ".join(exc.messages))
     except Exception:
         logger.exception("insight job %s failed", job_id)
-        actions.fail_job(job=job, error=_("Something went wrong while running this job."))
+        actions.fail_job(
+            job=job, error=_("Something went wrong while running this job."), keep_input=True
+        )
     return job.status

@@ -4,16 +4,22 @@ Every reader returns (text, turns): `text` is what the study stores and people r
 ends normalised to "\\n" and speaker labels kept in it; `turns` are (speaker, start, end) in Unicode
 code points into that text, end exclusive, the convention the models use. Anything that cannot be
 read raises ValidationError with a message for the person uploading, never another exception.
+
+Word and OpenDocument files are zips: they are opened and their XML checked within the limits
+of core/limits.py (a 400 KB file can unpack to 400 MB) before python-docx or odfpy reads them,
+and no transcript may hold more characters than one source can.
 """
 
 import html
 import io
 import re
-import zipfile
 from pathlib import PurePath
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from lxml import etree
+
+from coproduce.core import archives, limits
 
 # Transcripts are text: 5 MB is several hundred pages and keeps a batch of 20 affordable.
 MAX_BYTES = 5 * 1024 * 1024
@@ -103,61 +109,106 @@ def read_txt(data: bytes) -> tuple[str, list[Turn]]:
     return text, detect_turns(text)
 
 
-def read_docx(data: bytes) -> tuple[str, list[Turn]]:
+def _check_package(name: str, data: bytes, unreadable: str) -> None:
+    """Open a Word or OpenDocument zip within the limits and check every XML part in it for
+    depth and declared entities, streaming, before a library that trusts its input reads it."""
+    try:
+        with archives.Archive(io.BytesIO(data), name=name) as archive:
+            for member in archive.namelist():
+                if member.lower().endswith((".xml", ".rels")):
+                    with archive.open(member) as stream:
+                        archives.parse_xml(stream, name=name, keep=False)
+    except archives.BadArchive:
+        _refuse(unreadable)
+    except etree.XMLSyntaxError:
+        _refuse(unreadable)
+
+
+def read_docx(data: bytes, name: str = "") -> tuple[str, list[Turn]]:
     import docx
+
+    unreadable = _("The Word file could not be read. Open it in Word, save it again and retry.")
+    _check_package(name, data, unreadable)
 
     try:
         document = docx.Document(io.BytesIO(data))
         paragraphs = [p.text for p in document.paragraphs]
     except Exception:  # python-docx raises many kinds for a broken package
-        _refuse(_("The Word file could not be read. Open it in Word, save it again and retry."))
+        _refuse(unreadable)
     text = normalise("\n".join(paragraphs))
     return text, detect_turns(text)
 
 
-def _odt_text(node) -> str:
+class _Budget:
+    """Characters an OpenDocument text may still produce. text:s says how many spaces it stands
+    for (text:c), so 800 bytes can ask for fifty million: each part is counted before it is
+    made, and the reading stops at the characters-per-source limit."""
+
+    def __init__(self, name: str):
+        self.name, self.left = name, limits.get("source_chars")
+
+    def spend(self, n: int) -> None:
+        self.left -= n
+        if self.left < 0:
+            raise limits.too_many_characters(self.name)
+
+
+def _odt_text(node, budget: _Budget) -> str:
     """A paragraph's text, with text:s (spaces), text:tab and text:line-break kept."""
     from odf.namespaces import TEXTNS
 
     parts = []
     for child in node.childNodes:
         if child.nodeType == child.TEXT_NODE:
-            parts.append(child.data)
+            part = child.data
         elif child.nodeType == child.ELEMENT_NODE:
             if child.qname == (TEXTNS, "s"):
-                parts.append(" " * int(child.getAttrNS(TEXTNS, "c") or 1))
+                spaces = max(int(child.getAttrNS(TEXTNS, "c") or 1), 0)
+                budget.spend(spaces)
+                parts.append(" " * spaces)
+                continue
             elif child.qname == (TEXTNS, "tab"):
-                parts.append("\t")
+                part = "\t"
             elif child.qname == (TEXTNS, "line-break"):
-                parts.append("\n")
+                part = "\n"
             elif child.qname in ((TEXTNS, "note"), (TEXTNS, "tracked-changes")):
                 continue  # footnotes and deleted text are not what was said
             else:
-                parts.append(_odt_text(child))
+                parts.append(_odt_text(child, budget))  # counted inside
+                continue
+        else:
+            continue
+        budget.spend(len(part))
+        parts.append(part)
     return "".join(parts)
 
 
-def _odt_paragraphs(node, out: list) -> None:
+def _odt_paragraphs(node, out: list, budget: _Budget) -> None:
     from odf.namespaces import TEXTNS
 
     for child in node.childNodes:
         if child.nodeType != child.ELEMENT_NODE:
             continue
         if child.qname in ((TEXTNS, "p"), (TEXTNS, "h")):
-            out.append(_odt_text(child))
+            budget.spend(1)  # the line end joining it to the next
+            out.append(_odt_text(child, budget))
         elif child.qname != (TEXTNS, "tracked-changes"):
-            _odt_paragraphs(child, out)
+            _odt_paragraphs(child, out, budget)
 
 
-def read_odt(data: bytes) -> tuple[str, list[Turn]]:
+def read_odt(data: bytes, name: str = "") -> tuple[str, list[Turn]]:
     from odf.opendocument import load
 
+    unreadable = _("The OpenDocument file could not be read. Save it again and retry.")
+    _check_package(name, data, unreadable)
     try:
         document = load(io.BytesIO(data))
         paragraphs: list[str] = []
-        _odt_paragraphs(document.text, paragraphs)
+        _odt_paragraphs(document.text, paragraphs, _Budget(name))
+    except limits.LimitExceeded:
+        raise
     except Exception:  # odfpy raises zip, XML and key errors for broken files
-        _refuse(_("The OpenDocument file could not be read. Save it again and retry."))
+        _refuse(unreadable)
     text = normalise("\n".join(paragraphs))
     return text, detect_turns(text)
 
@@ -226,15 +277,15 @@ def read(name: str, data: bytes) -> tuple[str, list[Turn]]:
         if extension == ".txt":
             text, turns = read_txt(data)
         elif extension == ".docx":
-            if not zipfile.is_zipfile(io.BytesIO(data)):
-                _refuse(
-                    _("The Word file could not be read. Open it in Word, save it again and retry.")
-                )
-            text, turns = read_docx(data)
+            text, turns = read_docx(data, name)
         elif extension == ".odt":
-            text, turns = read_odt(data)
+            text, turns = read_odt(data, name)
         else:
             text, turns = read_captions(data, extension[1:])
+        limits.check_characters(name, text)
+    except limits.LimitExceeded as exc:
+        # Its message names the file already.
+        raise ValidationError({"files": exc.messages}) from None
     except ValidationError as exc:
         raise ValidationError(
             {"files": [f"{name}: {m}" if not m.startswith(name) else m for m in exc.messages]}

@@ -139,6 +139,13 @@ def load(ctx) -> None:
     for project in (first, second, third):
         _at_least_three(ctx, project, "lived_experience")
         _at_least_three(ctx, project, "professional")
+    # The crisis pathway review had one community member. Hidden on their own, they could still
+    # be read off as Everyone minus the other two groups, so the pulse now hides the smallest
+    # other group too (coproduce.core.suppression): here the professionals, and with them the
+    # perception gap this project is in the demo to show. Three community members keep every
+    # group on show; the diabetes clinic's first readiness check still shows the protection
+    # (a criterion with two professional ratings hides the lived-experience median beside it).
+    _at_least_three(ctx, third, "community")
 
     # Readiness on the diabetes clinic: at first authority and delivery were weak; by the second
     # round senior leaders had joined, so only delivery holds it back. The second round is open

@@ -1,28 +1,24 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.forms import DateField
+
 from .models import Agreement, ReadinessRating
 
 DONT_KNOW = "dont_know"
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
 class ReadinessOpenForm(forms.Form):
-    closes_on = forms.DateField(
+    closes_on = DateField(
         label=_("Closing date"),
         required=False,
-        widget=DateInput,
         help_text=_("Members can answer and change their answers until the end of this day."),
     )
 
 
 class PulseOpenForm(forms.Form):
-    closes_on = forms.DateField(
+    closes_on = DateField(
         label=_("Closing date"),
-        widget=DateInput,
         help_text=_("Members can respond and change their response until the end of this day."),
     )
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Band(models.TextChoices):
-    """The product's one-line test of coproduction (DOMAIN.md section 4)."""
+    """The product's one-line test of coproduction (docs/domain.md §1)."""
 
     DOING_TO = "doing_to", _("Doing to")
     DOING_FOR = "doing_for", _("Doing for")
@@ -102,8 +102,8 @@ class FrameworkItem(models.Model):
 
 
 # ---------------------------------------------------------------------------------------------
-# Readiness check ("Is coproduction right here?", DOMAIN.md section 3) and the coproduction
-# pulse (section 4). Answers point at FrameworkItem rows of the version a round or pulse was
+# Readiness check ("Is coproduction right here?", docs/domain.md §3) and the coproduction
+# pulse (§4). Answers point at FrameworkItem rows of the version a round or pulse was
 # opened with, so loading a new framework version never changes what earlier answers mean.
 
 

@@ -1,7 +1,7 @@
 """Combining coproduction pulse responses into distributions and the perception gap.
 
-Pure functions over plain values (DOMAIN.md section 4: "the perception gap between them ... is the
-finding that matters").
+Pure functions over plain values. The perception gap between lived-experience and professional
+members is the headline figure (docs/domain.md §4).
 
 Definitions:
 
@@ -10,12 +10,16 @@ Definitions:
   "don't know" (None) is counted but left out of medians.
 - Groups are those of the readiness check (readiness.GROUPS): lived experience (lived_experience
   and carer), professional, community. A group with fewer than 3 respondents is suppressed: none
-  of its figures are returned, only that it is too small. A median needs at least 3 values.
+  of its figures are returned, only that it is too small. Because "Everyone" is shown beside the
+  groups, hiding one small group is not enough (Everyone minus the shown groups would be that
+  group), so the next-smallest group is hidden too whenever the hidden groups hold fewer than 3
+  people between them (coproduce.core.suppression). A median needs at least 3 values.
 - **Perception gap** = median of the lived-experience group minus median of the professional
   group: for the rung, and for each principle. Negative means lived-experience members see the
   project as less equal (a lower rung, less agreement) than professionals. It is None when either
-  group is suppressed or has fewer than 3 values for that measure. Medians of an even count are
-  the mean of the middle two, so gaps can be halves.
+  group is suppressed (for being small or to protect a small group) or has fewer than 3 values
+  for that measure. Medians of an even count are the mean of the middle two, so gaps can be
+  halves.
 """
 
 from collections.abc import Iterable, Sequence
@@ -24,6 +28,8 @@ from statistics import median
 
 from django.conf import settings
 from django.utils.crypto import salted_hmac
+
+from coproduce.core.suppression import suppress
 
 from .readiness import GROUPS, MIN_SHOWN, group_of
 
@@ -44,12 +50,18 @@ class GroupFigures:
     rung_counts: dict  # rung key -> number, in ladder order (empty when not shown)
     rung_median: float | None  # a ladder position
     principles: dict  # principle key -> PrincipleFigures (empty when not shown)
+    # Why a group is not shown: "too_few" (under 3), "protects" (hidden so that a smaller
+    # group cannot be worked out from Everyone), "" when shown or empty.
+    withheld: str = ""
 
 
 @dataclass(frozen=True)
 class Gap:
     rung: float | None
     principles: dict  # principle key -> float | None
+    # True when lived experience or professional is hidden only to protect a smaller group
+    # (so the page can say why there is no gap although both have 3 or more respondents).
+    protects: bool = False
 
     def largest_principle(self) -> tuple[str, float] | None:
         """The principle with the widest gap (first in order on ties), if any gap is known."""
@@ -71,10 +83,14 @@ def _median(values: list[int]) -> float | None:
     return float(median(values)) if len(values) >= MIN_SHOWN else None
 
 
-def _figures(rungs: Sequence[str], principles: Sequence[str], rows: list) -> GroupFigures:
+def _figures(
+    rungs: Sequence[str], principles: Sequence[str], rows: list, withheld: str = ""
+) -> GroupFigures:
     n = len(rows)
-    if n < MIN_SHOWN:
-        return GroupFigures(n=n, shown=False, rung_counts={}, rung_median=None, principles={})
+    if n < MIN_SHOWN or withheld:
+        return GroupFigures(
+            n=n, shown=False, rung_counts={}, rung_median=None, principles={}, withheld=withheld
+        )
     position = {key: index for index, key in enumerate(rungs, start=1)}
     rung_counts = dict.fromkeys(rungs, 0)
     for rung, _agreements in rows:
@@ -111,7 +127,8 @@ def combine(
     for perspective, rung, agreements in responses:
         rows[group_of(perspective)].append((rung, agreements))
         everyone.append((rung, agreements))
-    groups = {g: _figures(rungs, principles, rows[g]) for g in GROUPS}
+    hide = suppress({g: len(rows[g]) for g in GROUPS}, threshold=MIN_SHOWN)
+    groups = {g: _figures(rungs, principles, rows[g], hide.reason(g)) for g in GROUPS}
     lived, professional = groups["lived"], groups["professional"]
     gap = Gap(
         rung=_difference(lived.rung_median, professional.rung_median),
@@ -122,6 +139,7 @@ def combine(
             )
             for key in principles
         },
+        protects="protects" in (lived.withheld, professional.withheld),
     )
     return PulseResult(
         respondents=len(everyone),

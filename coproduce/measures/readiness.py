@@ -1,4 +1,4 @@
-"""Combining readiness answers into a round result and a recommendation (DOMAIN.md section 3).
+"""Combining readiness answers into a round result and a recommendation (docs/domain.md §3).
 
 Pure functions over plain values, so every rule can be checked with hand-made answers.
 
@@ -14,13 +14,17 @@ Decisions, in one place:
 - Perspective groups: lived experience (perspectives lived_experience and carer), professional,
   community. A group's figure is shown only when at least three of its members gave a rating
   for that criterion; otherwise it is "too few to show", so no one is singled out. Every rating
-  still counts in the overall figure, which follows the same rule of three.
+  still counts in the overall figure, which follows the same rule of three. Everyone's figure is
+  shown beside the groups', so, as on every page with a total and its parts
+  (coproduce.core.suppression), when the hidden groups hold fewer than 3 ratings between them
+  the next-smallest group is hidden too: the shown groups and Everyone never differ by exactly
+  one small group.
 - **Disagreement** is flagged for a criterion when, among the groups shown, two medians differ by
   2 points or more, or one group's median says met and another's says not. Hidden groups never
   raise the flag (that would reveal them).
 - The **recommendation** is a rung of the TLAP ladder chosen by RECOMMENDATION_RULES below.
-  "Where criteria are not met, a lower rung is the honest recommendation, with what would have
-  to change to move up" (DOMAIN.md section 3): each criterion holding it back comes with a
+  Where criteria are not met, a lower rung is the honest recommendation, with what would have
+  to change to move up (docs/domain.md §3): each criterion holding it back comes with a
   plain-language sentence from WHAT_WOULD_CHANGE. A criterion with too few ratings to say is
   treated as not met, because the check cannot show it is.
 """
@@ -30,6 +34,8 @@ from dataclasses import dataclass, field
 from statistics import median
 
 from django.utils.translation import gettext_lazy as _
+
+from coproduce.core.suppression import suppress
 
 MIN_SHOWN = 3
 MET_AT = 2
@@ -103,6 +109,8 @@ class Cell:
     n: int  # ratings given (not counting "don't know")
     median: float | None  # None when too few to show
     shown: bool
+    # True when hidden only so that a smaller group cannot be worked out from "Everyone".
+    protects: bool = False
 
     @property
     def met(self) -> bool | None:
@@ -153,9 +161,14 @@ def group_of(perspective: str) -> str:
     return GROUP_OF_PERSPECTIVE.get(perspective, "community")
 
 
-def _cell(ratings: list[int]) -> Cell:
-    shown = len(ratings) >= MIN_SHOWN
-    return Cell(n=len(ratings), median=float(median(ratings)) if shown else None, shown=shown)
+def _cell(ratings: list[int], reason: str = "") -> Cell:
+    shown = len(ratings) >= MIN_SHOWN and not reason
+    return Cell(
+        n=len(ratings),
+        median=float(median(ratings)) if shown else None,
+        shown=shown,
+        protects=reason == "protects",
+    )
 
 
 def _disagreement(cells: Iterable[Cell]) -> bool:
@@ -201,7 +214,8 @@ def combine(criteria: Sequence[str], responses: Iterable[tuple[str, dict]]) -> R
             by_group[group][key].append(rating)
     results = []
     for key in criteria:
-        cells = {g: _cell(by_group[g][key]) for g in GROUPS}
+        hide = suppress({g: len(by_group[g][key]) for g in GROUPS}, threshold=MIN_SHOWN)
+        cells = {g: _cell(by_group[g][key], hide.reason(g)) for g in GROUPS}
         results.append(
             CriterionResult(
                 key=key,

@@ -62,6 +62,11 @@ def comparison(rows) -> str:
 
 def rung_gap(gap) -> str:
     value = gap.rung
+    if value is None and gap.protects:
+        return _(
+            "The gap cannot be shown: one of the two perspectives is hidden so that a smaller "
+            "perspective cannot be worked out from “Everyone”."
+        )
     if value is None:
         return _(
             "The gap cannot be shown: it needs at least 3 lived-experience and 3 professional "
@@ -106,6 +111,8 @@ def rung_gap(gap) -> str:
 
 def principle_gap(gap, labels: dict) -> str:
     largest = gap.largest_principle()
+    if largest is None and gap.protects:
+        return ""  # rung_gap has already said why
     if largest is None:
         return _(
             "No principle gap can be shown: each needs at least 3 answers from lived-experience "

@@ -14,6 +14,7 @@ from .models import (
     AccessNeedCode,
     Consent,
     ConsentPurpose,
+    Language,
     Organisation,
     OrganisationLink,
     Person,
@@ -205,6 +206,27 @@ def update_person(
         person.save()
         audit.record(
             by=by, action="person.update", obj=person, changes=changes, on_behalf_of=on_behalf_of
+        )
+    return person
+
+
+@transaction.atomic
+def set_preferred_language(*, by, person: Person, language: str) -> Person:
+    """The language pages come in after the person signs in and they are written to in."""
+    if person.erased_at:
+        raise ValidationError(_("This person has been erased and cannot be changed."))
+    if language not in Language.values:
+        raise ValidationError({"language": _("Choose English or Cymraeg.")})
+    old = person.preferred_language
+    if old != language:
+        person.preferred_language = language
+        person.updated_at = timezone.now()
+        person.save(update_fields=["preferred_language", "updated_at"])
+        audit.record(
+            by=by,
+            action="person.update",
+            obj=person,
+            changes={"preferred_language": [old, language]},
         )
     return person
 

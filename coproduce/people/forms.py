@@ -151,3 +151,13 @@ class OrganisationLinkForm(forms.Form):
         label=_("Role"), choices=OrganisationRole.choices, widget=forms.RadioSelect
     )
     job_title = forms.CharField(label=_("Job title or description"), max_length=200, required=False)
+
+
+class LanguagePreferenceForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Your preferred language"),
+        choices=Language.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Pages come in this language when you sign in, and we write to you in it."),
+    )
+    next = forms.CharField(required=False, widget=forms.HiddenInput)

@@ -97,6 +97,8 @@ class Person(models.Model):
 
     class Meta:
         ordering = ["full_name", "id"]
+        # The register lists people in this order, a page at a time.
+        indexes = [models.Index(fields=["full_name", "id"], name="people_person_name_idx")]
         verbose_name = _("person")
         verbose_name_plural = _("people")
 

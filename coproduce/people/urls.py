@@ -26,6 +26,7 @@ urlpatterns = [
         views.OrganisationLinkDelete.as_view(),
         name="link_delete",
     ),
+    path("me/language/", views.LanguagePreference.as_view(), name="language"),
     path("organisations/", views.OrganisationList.as_view(), name="organisations"),
     path("organisations/new/", views.OrganisationCreate.as_view(), name="organisation_create"),
     path(

@@ -1,28 +1,33 @@
 import json
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
+from coproduce.core.views import set_language_cookie
 
 from . import actions, selectors
 from .forms import (
     ConsentForm,
     EraseForm,
+    LanguagePreferenceForm,
     OrganisationForm,
     OrganisationLinkForm,
     PersonForm,
     RegisterFilterForm,
 )
-from .models import Consent, Organisation, OrganisationLink, Person
+from .models import Consent, Language, Organisation, OrganisationLink, Person
+from .roles import roles_for
 
 PAGE_SIZE = 25
 
@@ -288,3 +293,53 @@ class OrganisationUpdate(ActionFormView):
 
     def get_success_url(self, result=None):
         return reverse("people:organisations")
+
+
+class LanguagePreference(ActionFormView):
+    """The signed-in person's preferred language, offered after they switch language (see
+    coproduce.site.views.SetLanguage) and reachable from their own page."""
+
+    permission_required = "people.change_person"
+    template_name = "people/language.html"
+    form_class = LanguagePreferenceForm
+
+    @cached_property
+    def person(self):
+        person_id = roles_for(self.request.user).person_id
+        if person_id is None:
+            raise PermissionDenied
+        return get_object_or_404(Person, pk=person_id, erased_at__isnull=True)
+
+    def get_permission_object(self):
+        return self.person if self.request.user.is_authenticated else None
+
+    def get_initial(self):
+        asked = self.request.GET.get("language", "")
+        language = asked if asked in Language.values else translation.get_language()
+        return {"language": language, "next": self.request.GET.get("next", "")}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(person=self.person, **kwargs)
+
+    def perform(self, form):
+        language = form.cleaned_data["language"]
+        actions.set_preferred_language(by=self.request.user, person=self.person, language=language)
+        with translation.override(language):
+            messages.success(self.request, _("Your preferred language has been saved."))
+        self.language = language
+        return form.cleaned_data["next"]
+
+    def get_success_url(self, result=None):
+        if result and url_has_allowed_host_and_scheme(
+            result,
+            allowed_hosts={self.request.get_host()},
+            require_https=self.request.is_secure(),
+        ):
+            return result
+        return reverse("people:detail", args=[self.person.pk])
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302:
+            set_language_cookie(response, self.language)
+        return response

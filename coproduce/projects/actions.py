@@ -7,7 +7,15 @@ from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 
-from .models import Attendance, AttendanceStatus, Meeting, Membership, Paper, Project
+from .models import (
+    Attendance,
+    AttendanceStatus,
+    Meeting,
+    MemberRole,
+    Membership,
+    Paper,
+    Project,
+)
 from .papers import check_paper
 from .tasks import notify_meeting
 
@@ -40,16 +48,32 @@ def _set_organisations(project: Project, organisations) -> dict:
 
 
 @transaction.atomic
-def create_project(*, by, organisations, **fields) -> Project:
+def create_project(
+    *, by, organisations, co_chair=None, co_chair_perspective: str = "", **fields
+) -> Project:
+    """`co_chair`: a person (usually whoever starts the project) who joins it as a co-chair in
+    the same step, with their perspective in it, so it is theirs from the start."""
     _check_fields(fields, PROJECT_FIELDS)
     project = Project(**fields)
     project.full_clean()
     if not organisations:
         raise ValidationError({"organisations": _("Choose at least one organisation.")})
+    if co_chair is not None and not co_chair_perspective:
+        raise ValidationError(
+            {"co_chair_perspective": _("Choose your perspective in this project.")}
+        )
     project.save()
     changes = audit.created(project, PROJECT_FIELDS)
     changes |= _set_organisations(project, organisations)
     audit.record(by=by, action="project.create", obj=project, changes=changes)
+    if co_chair is not None:
+        add_member(
+            by=by,
+            project=project,
+            person=co_chair,
+            perspective=co_chair_perspective,
+            role=MemberRole.CO_CHAIR,
+        )
     return project
 
 

@@ -4,15 +4,22 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.forms import DateField, TimeField
 from coproduce.people.models import Organisation, Person, PerspectiveCode
 
 from .models import AttendanceStatus, MemberRole, Scale, Stage, Status
 
 
 class ProjectForm(forms.Form):
-    title = forms.CharField(label=_("Title"), max_length=200)
+    # The error summary's generic "Enter title" reads better naming the project.
+    title = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        error_messages={"required": _("Enter the project’s title")},
+    )
     purpose = forms.CharField(
         label=_("Purpose"),
+        error_messages={"required": _("Enter the project’s purpose")},
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Why the project exists, in plain language."),
     )
@@ -22,19 +29,62 @@ class ProjectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What everyone involved has agreed to work towards."),
     )
-    scale = forms.ChoiceField(label=_("Scale"), choices=Scale.choices, widget=forms.RadioSelect)
-    stage = forms.ChoiceField(label=_("Stage"), choices=Stage.choices, widget=forms.RadioSelect)
+    scale = forms.ChoiceField(
+        label=_("Scale"),
+        choices=Scale.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the project’s scale")},
+    )
+    stage = forms.ChoiceField(
+        label=_("Stage"),
+        choices=Stage.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose the project’s stage")},
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=Status.choices,
         widget=forms.RadioSelect,
         initial=Status.PLANNING,
+        error_messages={"required": _("Choose the project’s status")},
     )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisations involved"),
         queryset=Organisation.objects.all(),
         widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one organisation involved")},
     )
+
+
+class ProjectCreateForm(ProjectForm):
+    """Starting a project: whoever starts it joins it as a co-chair unless they untick the box,
+    so it (and its meetings) are on their home page from the start."""
+
+    join_as_co_chair = forms.BooleanField(
+        label=_("Add me to the project as a co-chair"),
+        required=False,
+        initial=True,
+        help_text=_("Untick this if you are starting the project for someone else."),
+    )
+    co_chair_perspective = forms.ChoiceField(
+        label=_("Your perspective in this project"),
+        choices=PerspectiveCode.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        help_text=_("Needed if you join the project."),
+    )
+
+    def __init__(self, *args, person=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if person is None:  # an account with no register entry cannot be a member
+            del self.fields["join_as_co_chair"]
+            del self.fields["co_chair_perspective"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("join_as_co_chair") and not data.get("co_chair_perspective"):
+            self.add_error("co_chair_perspective", _("Choose your perspective in this project."))
+        return data
 
 
 class MembershipForm(forms.Form):
@@ -64,27 +114,18 @@ class MembershipUpdateForm(forms.Form):
         widget=forms.RadioSelect,
     )
     role = forms.ChoiceField(label=_("Role"), choices=MemberRole.choices, widget=forms.RadioSelect)
-    left_on = forms.DateField(
+    left_on = DateField(
         label=_("Date they left"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("Leave blank while they are still a member."),
     )
 
 
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-
 class MeetingForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
-    date = forms.DateField(label=_("Date"), widget=DateInput)
-    start_time = forms.TimeField(label=_("Start time"), widget=TimeInput)
-    end_time = forms.TimeField(label=_("End time"), widget=TimeInput)
+    date = DateField(label=_("Date"))
+    start_time = TimeField(label=_("Start time"))
+    end_time = TimeField(label=_("End time"))
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     online_link = forms.URLField(label=_("Online link"), required=False, assume_scheme="https")
     accessibility = forms.CharField(

@@ -16,7 +16,7 @@ class Scale(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    # Bovaird and Loeffler's four Co's (DOMAIN.md section 1).
+    # Bovaird and Loeffler's four Co's (docs/domain.md §1).
     CO_COMMISSION = "co_commission", _("Co-commissioning")
     CO_DESIGN = "co_design", _("Co-design")
     CO_DELIVER = "co_deliver", _("Co-delivery")

@@ -34,6 +34,16 @@ def visible_projects(user) -> QuerySet[Project]:
     )
 
 
+def members_to_email(project: Project) -> QuerySet[Membership]:
+    """The current members a meeting e-mail goes to: those with an address, not erased."""
+    return (
+        Membership.objects.filter(project=project, left_on__isnull=True)
+        .exclude(person__email="")
+        .filter(person__erased_at__isnull=True)
+        .select_related("person")
+    )
+
+
 def project_detail(pk: int) -> Project:
     return Project.objects.prefetch_related("organisations").get(pk=pk)
 

@@ -7,7 +7,8 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from .calendar import meeting_ics
-from .models import Meeting, Membership
+from .models import Meeting
+from .selectors import members_to_email
 
 
 @task()
@@ -15,12 +16,7 @@ def notify_meeting(meeting_id: int, change: str) -> int:
     """E-mail every current member with an address about a scheduled or moved meeting, each in
     their preferred language, with the calendar file attached. Returns the number sent."""
     meeting = Meeting.objects.select_related("project").get(pk=meeting_id)
-    members = (
-        Membership.objects.filter(project=meeting.project, left_on__isnull=True)
-        .exclude(person__email="")
-        .filter(person__erased_at__isnull=True)
-        .select_related("person")
-    )
+    members = members_to_email(meeting.project)
     ics = meeting_ics(meeting)
     sent = 0
     for membership in members:

@@ -6,11 +6,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people import selectors as people_selectors
+from coproduce.people.models import Person
+from coproduce.people.roles import roles_for
 
 from . import actions, selectors
 from .calendar import meeting_ics
@@ -20,6 +23,7 @@ from .forms import (
     MembershipForm,
     MembershipUpdateForm,
     PaperForm,
+    ProjectCreateForm,
     ProjectForm,
 )
 from .mixins import ProjectMixin
@@ -65,11 +69,37 @@ class ProjectList(ObjectPermissionMixin, TemplateView):
 class ProjectCreate(ActionFormView):
     permission_required = "projects.add_project"
     template_name = "projects/form.html"
-    form_class = ProjectForm
+    form_class = ProjectCreateForm
+
+    @cached_property
+    def person(self):
+        person_id = roles_for(self.request.user).person_id
+        return Person.objects.filter(pk=person_id, erased_at__isnull=True).first()
+
+    def get_form_kwargs(self):
+        return super().get_form_kwargs() | {"person": self.person}
+
+    def get_initial(self):
+        if self.person is None:
+            return {}
+        # Only leads and admins start projects: staff, unless their record says otherwise.
+        perspective = people_selectors.first_perspective(self.person.pk) or "professional"
+        return {"co_chair_perspective": perspective}
 
     def perform(self, form):
-        project = actions.create_project(by=self.request.user, **form.cleaned_data)
-        messages.success(self.request, _("Project created."))
+        data = dict(form.cleaned_data)
+        joins = data.pop("join_as_co_chair", False)
+        perspective = data.pop("co_chair_perspective", "")
+        project = actions.create_project(
+            by=self.request.user,
+            co_chair=self.person if joins else None,
+            co_chair_perspective=perspective if joins else "",
+            **data,
+        )
+        if joins:
+            messages.success(self.request, _("Project created. You are its co-chair."))
+        else:
+            messages.success(self.request, _("Project created."))
         return project
 
     def get_success_url(self, result=None):
@@ -88,6 +118,7 @@ class ProjectDetail(ProjectMixin, ObjectPermissionMixin, TemplateView):
             past_members=selectors.past_memberships(self.project)[:50],
             upcoming=selectors.project_meetings(self.project, upcoming=True)[:20],
             past=selectors.project_meetings(self.project, upcoming=False)[:20],
+            has_public_page=selectors.has_public_page(self.project),
         )
         return context
 
@@ -176,6 +207,18 @@ class MembershipUpdate(ActionFormView):
         return reverse("projects:detail", args=[self.membership.project_id])
 
 
+def scheduled_message(project) -> str:
+    """Says what will really happen: how many members will be e-mailed, or that nobody will."""
+    count = selectors.members_to_email(project).count()
+    if not count:
+        return _("Meeting scheduled. No members to e-mail yet.")
+    return ngettext(
+        "Meeting scheduled. %(count)s member will be e-mailed.",
+        "Meeting scheduled. %(count)s members will be e-mailed.",
+        count,
+    ) % {"count": count}
+
+
 class MeetingCreate(ProjectMixin, ActionFormView):
     permission_required = "projects.manage_project"
     template_name = "projects/meeting_form.html"
@@ -185,7 +228,7 @@ class MeetingCreate(ProjectMixin, ActionFormView):
         meeting = actions.schedule_meeting(
             by=self.request.user, project=self.project, **form.meeting_fields()
         )
-        messages.success(self.request, _("Meeting scheduled. Members will be emailed."))
+        messages.success(self.request, scheduled_message(self.project))
         return meeting
 
     def get_success_url(self, result=None):

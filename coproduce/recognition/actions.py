@@ -9,13 +9,13 @@ import yaml
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from coproduce.core import audit
 from coproduce.projects.models import Membership
 
-from . import figures
+from . import figures, selectors
 from .models import (
     Account,
     Choice,
@@ -31,6 +31,7 @@ from .models import (
     Transfer,
 )
 from .receipts import check_receipt
+from .selectors import rate_on
 
 CONTRIBUTION_FIELDS = (
     "person",
@@ -107,17 +108,6 @@ def set_rate(
     rate.save()
     audit.record(by=by, action="rate.set", obj=rate, changes=audit.created(rate, RATE_FIELDS))
     return rate
-
-
-def rate_on(organisation, activity_type, day) -> Rate | None:
-    return (
-        Rate.objects.filter(
-            organisation=organisation, activity_type=activity_type, valid_from__lte=day
-        )
-        .exclude(valid_to__lt=day)
-        .order_by("-valid_from", "-id")
-        .first()
-    )
 
 
 @transaction.atomic
@@ -225,6 +215,15 @@ def _can_record_for(by, person, project, organisation) -> bool:
     return roles.superuser or organisation.pk in roles.managing_orgs
 
 
+def _validate_contribution(contribution) -> None:
+    """The rules a contribution keeps whether it is recorded or changed afterwards."""
+    contribution.full_clean(exclude=["person", "project", "organisation", "claim", "rate"])
+    if contribution.date > timezone.localdate():
+        raise ValidationError({"date": _("The date cannot be in the future.")})
+    if contribution.total_minutes <= 0:
+        raise ValidationError({"minutes": _("Enter the time given, in minutes.")})
+
+
 @transaction.atomic
 def record_contribution(
     *,
@@ -250,7 +249,9 @@ def record_contribution(
         perspective = membership.perspective
         orgs = list(project.organisations.all())
         if organisation is None:
-            organisation = orgs[0] if orgs else None
+            # Nobody chose: the organisation that can pay for this time (a rate for it, and
+            # someone to process claims), never simply the first of the project's partners.
+            organisation = selectors.paying_organisation(project, activity_type, date)
         if organisation is None or organisation not in orgs:
             raise ValidationError({"organisation": _("Choose one of the project's organisations.")})
     if by is not None and not _can_record_for(by, person, project, organisation):
@@ -270,11 +271,7 @@ def record_contribution(
         perspective=perspective,
         recorded_by_label=getattr(by, "email", "") if by is not None else "",
     )
-    contribution.full_clean(exclude=["person", "project", "organisation", "claim", "rate"])
-    if contribution.date > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-    if contribution.total_minutes <= 0:
-        raise ValidationError({"minutes": _("Enter the time given, in minutes.")})
+    _validate_contribution(contribution)
     contribution.save()
     audit.record(
         by=by,
@@ -308,11 +305,7 @@ def update_contribution(
     contribution.minutes = minutes or 0
     contribution.preparation_minutes = preparation_minutes or 0
     contribution.notes = notes.strip()
-    contribution.full_clean(exclude=["person", "project", "organisation", "claim", "rate"])
-    if contribution.date > timezone.localdate():
-        raise ValidationError({"date": _("The date cannot be in the future.")})
-    if contribution.total_minutes <= 0:
-        raise ValidationError({"minutes": _("Enter the time given, in minutes.")})
+    _validate_contribution(contribution)
     contribution.save()
     audit.record(
         by=by,
@@ -385,6 +378,36 @@ def submit_claim(*, by, person, organisation, submitted_on=None) -> Claim:
     contributions, expenses = list(contributions), list(expenses)
     if not contributions and not expenses:
         raise ValidationError(_("There is nothing to claim yet."))
+    # Every claim sent must be in someone's finance queue.
+    if organisation.pk not in selectors.handling_claims([organisation.pk]):
+        raise ValidationError(
+            {
+                "organisation": _(
+                    "Nobody at %(organisation)s processes claims yet, so this claim could not "
+                    "be dealt with. Ask them to name a finance officer."
+                )
+                % {"organisation": organisation.name}
+            }
+        )
+    # Time to be paid needs a rate: a claim must never go out at £0.00 with no rate.
+    if choice.choice in (Choice.PAYMENT, Choice.VOUCHERS):
+        missing = selectors.unpriced(organisation, contributions)
+        if missing:
+            first = missing[0]
+            raise ValidationError(
+                {
+                    "organisation": _(
+                        "%(organisation)s has no rate for %(activity)s on %(date)s, so this "
+                        "time cannot be paid yet. Ask its finance team to add one, then send "
+                        "the claim."
+                    )
+                    % {
+                        "organisation": organisation.name,
+                        "activity": first.get_activity_type_display(),
+                        "date": formats.date_format(first.date, "j F Y"),
+                    }
+                }
+            )
     claim = Claim(
         person=person,
         organisation=organisation,

@@ -42,9 +42,13 @@ def load(ctx) -> None:
         contact_preference="email",
     )
     account_actions.create_account(by=by, person=finance, email=FINANCE_EMAIL, password=PASSWORD)
-    people_actions.link_organisation(
-        by=by, person=finance, organisation=board, role="finance", job_title="Finance officer"
-    )
+    # Every organisation that pays for time has someone to process its claims: the board's
+    # finance officer also does the practice's (a claim sent where nobody processes claims would
+    # sit in no one's queue, and submit_claim refuses it).
+    for org in (board, practice):
+        people_actions.link_organisation(
+            by=by, person=finance, organisation=org, role="finance", job_title="Finance officer"
+        )
     for org in (board, practice):
         actions.load_rates(by=by, organisation=org)
     actions.set_target_days(by=by, organisation=board, target_days=30)

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.forms import DateField
 from coproduce.people.models import Organisation, Person
-from coproduce.projects.forms import DateInput
 from coproduce.projects.models import Project
 
 from .models import ActivityType, Choice, ClaimStatus, ExpenseKind, Route, Unit
@@ -21,11 +21,15 @@ class ContributionForm(forms.Form):
         label=_("Organisation"),
         queryset=Organisation.objects.order_by("name"),
         required=False,
-        empty_label=_("The project's organisation"),
-        help_text=_("For volunteering outside a project, choose the organisation."),
+        empty_label=_("The organisation that pays for the project's time"),
+        help_text=_(
+            "For time on a project, leave this as it is: your time goes to the project's "
+            "organisation that pays for it, and we tell you which. For volunteering outside a "
+            "project, choose the organisation."
+        ),
     )
     activity_type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    date = DateField(label=_("Date"), initial=timezone.localdate)
     minutes = forms.IntegerField(
         label=_("Time given, in minutes"),
         min_value=0,
@@ -70,7 +74,7 @@ class RecordForForm(ContributionForm):
 
 class ContributionEditForm(forms.Form):
     activity_type = forms.ChoiceField(label=_("Activity"), choices=ActivityType.choices)
-    date = forms.DateField(label=_("Date"), widget=DateInput)
+    date = DateField(label=_("Date"))
     minutes = forms.IntegerField(label=_("Time given, in minutes"), min_value=0, max_value=1440)
     preparation_minutes = forms.IntegerField(
         label=_("Preparation time, in minutes"), min_value=0, max_value=1440, required=False
@@ -92,7 +96,7 @@ class ExpenseForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Type of expense"), choices=ExpenseKind.choices, widget=forms.RadioSelect
     )
-    date = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    date = DateField(label=_("Date"), initial=timezone.localdate)
     amount = forms.DecimalField(
         label=_("Amount in pounds"), max_digits=8, decimal_places=2, min_value=0
     )
@@ -153,7 +157,7 @@ class DecideForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Needed to query a claim: say what needs to be checked."),
     )
-    on = forms.DateField(label=_("Date"), widget=DateInput, initial=timezone.localdate)
+    on = DateField(label=_("Date"), initial=timezone.localdate)
 
 
 class RateForm(forms.Form):
@@ -162,7 +166,7 @@ class RateForm(forms.Form):
     amount = forms.DecimalField(
         label=_("Amount in pounds"), max_digits=8, decimal_places=2, min_value=0
     )
-    valid_from = forms.DateField(label=_("Valid from"), widget=DateInput)
+    valid_from = DateField(label=_("Valid from"))
     source = forms.CharField(
         label=_("Source"), max_length=300, help_text=_("For example: the policy this comes from.")
     )
@@ -197,5 +201,9 @@ class GiftForm(forms.Form):
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(
-        label=_("Show"), choices=[("", _("All claims"))] + ClaimStatus.choices, required=False
+        label=_("Show"),
+        choices=[("", _("Claims that need action"))]
+        + ClaimStatus.choices
+        + [("all", _("All claims"))],
+        required=False,
     )

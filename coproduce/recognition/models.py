@@ -1,4 +1,4 @@
-"""Recognition of contribution (DOMAIN.md section 7): time given, each person's choice about
+"""Recognition of contribution (docs/domain.md §7): time given, each person's choice about
 payment, claims for time and expenses, rates as dated data, and a time-credit ledger."""
 
 import uuid

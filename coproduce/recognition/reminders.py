@@ -4,6 +4,7 @@ contributor; claims waiting longer than the organisation's target remind its fin
 import datetime
 
 from django.urls import reverse
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from coproduce.core.reminders import Pending, Reminder
@@ -32,7 +33,7 @@ def due(now):
     targets = dict(Settings.objects.values_list("organisation_id", "target_days"))
     waiting = Claim.objects.filter(
         status__in=[ClaimStatus.SUBMITTED, ClaimStatus.APPROVED]
-    ).select_related("organisation")
+    ).select_related("organisation", "person")
     officers: dict[int, list] = {}
     for claim in waiting:
         target = targets.get(claim.organisation_id, DEFAULT_TARGET_DAYS)
@@ -60,10 +61,15 @@ def _overdue_wording(claim, target):
         return (
             _("A claim is waiting longer than %(days)s days") % {"days": target},
             _(
-                "Claim %(number)s to %(organisation)s has waited longer than the target of "
-                "%(days)s days."
+                "The claim by %(name)s to %(organisation)s, sent %(date)s, has waited longer "
+                "than the target of %(days)s days."
             )
-            % {"number": claim.pk, "organisation": claim.organisation.name, "days": target},
+            % {
+                "name": claim.person.full_name,
+                "organisation": claim.organisation.name,
+                "date": formats.date_format(claim.submitted_on, "j F Y"),
+                "days": target,
+            },
         )
 
     return wording

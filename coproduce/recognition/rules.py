@@ -41,6 +41,12 @@ def records_for_contribution(user, contribution):
     return contribution.organisation_id in roles.managing_orgs
 
 
+@rules.predicate
+def leads_for(user, organisation):
+    """A coproduction lead of the organisation."""
+    return organisation is not None and organisation.pk in roles_for(user).lead_orgs
+
+
 rules.add_perm("recognition.view_own", rules.is_authenticated)
 rules.add_perm("recognition.view_claim", owns | finance_of)
 rules.add_perm("recognition.resubmit_claim", owns)
@@ -51,3 +57,9 @@ rules.add_perm("recognition.change_contribution", owns | records_for_contributio
 rules.add_perm("recognition.record_for_project", can_manage)
 rules.add_perm("recognition.run_finance", runs_finance)
 rules.add_perm("recognition.edit_rates", runs_finance)
+# Leads see their organisation's recognition totals (hours given by perspective and month,
+# amounts paid and credits earned, how long payment takes): they plan involvement and report
+# on it, and whether people are paid on time is part of whether coproduction is fair. The page
+# names nobody and lists no claim; the claims, receipts, rates and payroll exports (who was paid
+# what) stay with finance officers and admins.
+rules.add_perm("recognition.view_totals", runs_finance | leads_for)

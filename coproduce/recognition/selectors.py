@@ -1,14 +1,101 @@
 """Reads for recognition pages, each a fixed number of queries."""
 
+import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
 
-from coproduce.people.models import Organisation
+from coproduce.people.models import Organisation, OrganisationLink, OrganisationRole
 
 from . import figures
-from .models import Account, Choice, Claim, ClaimStatus, Contribution, Expense, Movement
+from .models import Account, Choice, Claim, ClaimStatus, Contribution, Expense, Movement, Rate
+
+# Who works through an organisation's claims (the roles `rules.runs_finance` lets in).
+CLAIM_HANDLERS = (OrganisationRole.FINANCE, OrganisationRole.ADMIN)
+# The finance queue opens on what needs someone: claims sent, then approved and waiting for
+# payment, then queried (waiting for the contributor, so last).
+NEEDS_ACTION = (ClaimStatus.SUBMITTED, ClaimStatus.APPROVED, ClaimStatus.QUERIED)
+
+
+def rate_on(organisation, activity_type, day) -> Rate | None:
+    """The version of the organisation's rate for an activity that was valid on a day."""
+    return (
+        Rate.objects.filter(
+            organisation=organisation, activity_type=activity_type, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+
+
+def handling_claims(organisation_ids) -> set[int]:
+    """Of these organisations, those with someone to work through claims (a finance officer or
+    an admin): a claim sent anywhere else would sit in nobody's queue."""
+    return set(
+        OrganisationLink.objects.filter(
+            organisation_id__in=organisation_ids,
+            role__in=CLAIM_HANDLERS,
+            person__erased_at__isnull=True,
+        ).values_list("organisation_id", flat=True)
+    )
+
+
+def paying_organisation(project, activity_type, day) -> Organisation | None:
+    """Of a project's organisations, the one its time goes to when nobody chose: one that has a
+    rate for the activity on the day and someone to process claims; failing that, one that
+    processes claims; failing that, the first by name. Two queries and one for the rates."""
+    organisations = list(project.organisations.order_by("name", "pk"))
+    if not organisations:
+        return None
+    ids = [o.pk for o in organisations]
+    handled = handling_claims(ids)
+    rated = set(
+        Rate.objects.filter(
+            organisation_id__in=ids, activity_type=activity_type, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .values_list("organisation_id", flat=True)
+    )
+    for suitable in (handled & rated, handled):
+        for organisation in organisations:
+            if organisation.pk in suitable:
+                return organisation
+    return organisations[0]
+
+
+def unpriced(organisation, contributions) -> list:
+    """The contributions that have no rate on their date at this organisation."""
+    return [c for c in contributions if rate_on(organisation, c.activity_type, c.date) is None]
+
+
+def expected_amounts(claim, contributions) -> dict:
+    """For a claim not yet approved, what each piece of time would be paid at today's rates for
+    its date: {contribution id: (rate, amount)}. Approval fixes the real figures."""
+    if claim.approved_on is not None or claim.choice not in (Choice.PAYMENT, Choice.VOUCHERS):
+        return {}
+    rates = list(
+        Rate.objects.filter(
+            organisation_id=claim.organisation_id,
+            activity_type__in={c.activity_type for c in contributions},
+        ).order_by("-valid_from", "-id")
+    )
+    expected = {}
+    for c in contributions:
+        rate = next(
+            (
+                r
+                for r in rates
+                if r.activity_type == c.activity_type
+                and r.valid_from <= c.date
+                and (r.valid_to is None or r.valid_to >= c.date)
+            ),
+            None,
+        )
+        if rate is not None:
+            expected[c.pk] = (rate, figures.amount_for(c.total_minutes, rate.unit, rate.amount))
+    return expected
 
 
 def statement(person) -> dict:
@@ -59,6 +146,9 @@ def statement(person) -> dict:
 
 
 def finance_queue(organisation, status=""):
+    """`status` "" (the default view): what needs action, sent first, then approved and waiting
+    for payment, then queried, oldest first within each; "all": every claim, newest first;
+    otherwise the claims in that status, oldest first."""
     claims = (
         Claim.objects.filter(organisation=organisation)
         .select_related("person")
@@ -66,11 +156,20 @@ def finance_queue(organisation, status=""):
             n_contributions=Count("contributions", distinct=True),
             n_expenses=Count("expenses", distinct=True),
         )
-        .order_by("submitted_on", "id")
     )
+    if status == "all":
+        return claims.order_by("-submitted_on", "-id")
     if status:
-        claims = claims.filter(status=status)
-    return claims
+        return claims.filter(status=status).order_by("submitted_on", "id")
+    order = Case(
+        *(When(status=value, then=Value(i)) for i, value in enumerate(NEEDS_ACTION)),
+        output_field=IntegerField(),
+    )
+    return (
+        claims.filter(status__in=NEEDS_ACTION)
+        .annotate(action_order=order)
+        .order_by("action_order", "submitted_on", "id")
+    )
 
 
 def export_rows(organisation):
@@ -124,7 +223,11 @@ def totals(organisation) -> dict:
         transfer__contribution__organisation=organisation, minutes__gt=0
     ).values_list("transfer__made_on", "minutes"):
         by_month[(day.year, day.month)]["credits"] += minutes
-    months = [{"year": y, "month": m, **values} for (y, m), values in sorted(by_month.items())]
+    months = [
+        # `start`: the month's first day, for showing the month by name in the reader's language.
+        {"year": y, "month": m, "start": datetime.date(y, m, 1), **values}
+        for (y, m), values in sorted(by_month.items())
+    ]
     return {
         "months": months,
         "perspectives": sorted(by_perspective.items(), key=lambda kv: -kv[1]),
@@ -146,3 +249,29 @@ def waiting_counts(organisation) -> dict:
 def finance_organisations(roles):
     ids = roles.finance_orgs | roles.admin_orgs
     return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def totals_organisations(roles):
+    """Organisations whose recognition totals a lead sees without running their finance."""
+    ids = roles.lead_orgs - roles.finance_orgs - roles.admin_orgs
+    return Organisation.objects.filter(pk__in=ids).order_by("name")
+
+
+def claim_organisations(person) -> tuple[list, list]:
+    """Where the person's unclaimed time and expenses could go: (organisations that process
+    claims, organisations where nobody does yet), each by name."""
+    ids = set(
+        Contribution.objects.filter(person=person, claim__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    ) | set(
+        Expense.objects.filter(person=person, claim__isnull=True).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    handled = handling_claims(ids)
+    organisations = list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk"))
+    return (
+        [o for o in organisations if o.pk in handled],
+        [o for o in organisations if o.pk not in handled],
+    )

@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from coproduce.core.exports import xlsx_response
+from coproduce.core.exports import CsvWriter, xlsx_response
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.models import Organisation, Person, PerspectiveCode
 from coproduce.people.roles import roles_for
@@ -72,6 +70,7 @@ class Statement(OwnMixin, ObjectPermissionMixin, TemplateView):
             person=self.person,
             choice=PaymentChoice.objects.filter(person=self.person).first(),
             finance_orgs=selectors.finance_organisations(roles_for(self.request.user)),
+            totals_orgs=selectors.totals_organisations(roles_for(self.request.user)),
             **selectors.statement(self.person),
         )
         return context
@@ -126,11 +125,28 @@ class ContributionCreate(OwnMixin, FormPage):
         result = actions.record_contribution(
             by=self.request.user, person=self.person, **form.cleaned_data
         )
-        messages.success(self.request, _("Your time has been recorded."))
+        messages.success(self.request, _recorded_message(result))
         return result
 
     def get_success_url(self, result=None):
         return reverse("recognition:statement")
+
+
+def _recorded_message(contribution) -> str:
+    """Says which organisation the time went to, and whether anyone there can pay it."""
+    organisation = contribution.organisation
+    if organisation.pk not in selectors.handling_claims([organisation.pk]):
+        return _(
+            "Your time has been recorded for %(organisation)s. Nobody there processes claims "
+            "yet, so you cannot claim for it until they name a finance officer."
+        ) % {"organisation": organisation.name}
+    if contribution.project is not None:
+        return _(
+            "Your time has been recorded for %(organisation)s, which pays for time on %(project)s."
+        ) % {"organisation": organisation.name, "project": contribution.project.title}
+    return _("Your time has been recorded for %(organisation)s.") % {
+        "organisation": organisation.name
+    }
 
 
 class RecordFor(ProjectMixin, FormPage):
@@ -223,6 +239,7 @@ class ExpenseCreate(OwnMixin, FormPage):
 
 
 class ClaimCreate(OwnMixin, FormPage):
+    template_name = "recognition/claim_form.html"
     form_class = ClaimForm
 
     @property
@@ -233,22 +250,25 @@ class ClaimCreate(OwnMixin, FormPage):
     def submit_text(self):
         return _("Send claim")
 
+    @cached_property
+    def organisations(self):
+        return selectors.claim_organisations(self.person)
+
     def get_form_kwargs(self):
-        ids = set(
-            Contribution.objects.filter(person=self.person, claim__isnull=True).values_list(
-                "organisation_id", flat=True
-            )
-        ) | set(
-            Expense.objects.filter(person=self.person, claim__isnull=True).values_list(
-                "organisation_id", flat=True
-            )
-        )
-        organisations = Organisation.objects.filter(pk__in=ids).order_by("name")
+        ready, _blocked = self.organisations
+        organisations = Organisation.objects.filter(pk__in=[o.pk for o in ready]).order_by("name")
         return super().get_form_kwargs() | {"organisations": organisations}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(blocked=self.organisations[1], **kwargs)
 
     def perform(self, form):
         result = actions.submit_claim(by=self.request.user, person=self.person, **form.cleaned_data)
-        messages.success(self.request, _("Your claim has been sent."))
+        messages.success(
+            self.request,
+            _("Your claim has been sent to %(organisation)s.")
+            % {"organisation": result.organisation.name},
+        )
         return result
 
     def get_success_url(self, result=None):
@@ -271,10 +291,17 @@ class ClaimDetail(ClaimMixin, ObjectPermissionMixin, TemplateView):
     template_name = "recognition/claim.html"
 
     def get_context_data(self, **kwargs):
+        contributions = list(self.claim.contributions.select_related("project", "rate"))
+        expected = selectors.expected_amounts(self.claim, contributions)
         return super().get_context_data(
             claim=self.claim,
-            contributions=list(self.claim.contributions.select_related("project", "rate")),
+            contributions=contributions,
             expenses=list(self.claim.expenses.all()),
+            expected=expected,
+            # Only when every piece of time has a rate: a partial sum would understate it.
+            expected_total=self.claim.expenses_amount + sum(a for _r, a in expected.values())
+            if expected and len(expected) == len(contributions)
+            else None,
             **kwargs,
         )
 
@@ -401,22 +428,18 @@ def _export_row(claim):
         claim.get_choice_display(),
         claim.approved_on.isoformat() if claim.approved_on else "",
         claim.paid_on.isoformat() if claim.paid_on else "",
-        str(claim.time_amount),
-        str(claim.expenses_amount),
-        str(claim.total),
+        # Decimals, so the spreadsheet sums them (text such as "-5.00" would be neutralised).
+        claim.time_amount,
+        claim.expenses_amount,
+        claim.total,
     ]
-
-
-class _Echo:
-    def write(self, value):
-        return value
 
 
 class ExportCsv(OrganisationMixin, ObjectPermissionMixin, View):
     """Streamed, one query: approved and paid claims, never anyone who declined payment."""
 
     def get(self, request, *args, **kwargs):
-        writer = csv.writer(_Echo())
+        writer = CsvWriter()
         header = writer.writerow(_export_header())
         organisation = self.organisation
 
@@ -468,6 +491,7 @@ class Rates(OrganisationMixin, FormPage):
 
 
 class Totals(OrganisationMixin, ObjectPermissionMixin, TemplateView):
+    permission_required = "recognition.view_totals"
     template_name = "recognition/totals.html"
 
     def get_context_data(self, **kwargs):

@@ -30,7 +30,10 @@ class ReadinessSummary:
 class PulseSummary:
     pulse: object
     result: object
-    rows: list  # (group label, n, shown, median rung words)
+    # (group label, n or None when hidden, shown, median rung words, why hidden: "too_few",
+    # "protects" or ""). The pulse's suppression decides `shown`, so this summary hides the same
+    # groups as the pulse page and no hidden group is Everyone minus the shown ones.
+    rows: list
     gap_text: str
     principle_text: str
 
@@ -69,9 +72,10 @@ def pulse_summary(project) -> PulseSummary | None:
         rows.append(
             (
                 summaries.group_label(group),
-                figures.n,
+                figures.n if figures.shown else None,
                 figures.shown,
                 summaries.between(figures.rung_median, rungs) if figures.shown else "",
+                figures.withheld,
             )
         )
     return PulseSummary(

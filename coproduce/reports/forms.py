@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core.forms import DateField
 from coproduce.people.models import Person
-from coproduce.projects.forms import DateInput
 from coproduce.projects.models import Meeting
 
 from .models import Decision, FeedbackMethod, SourceKind
@@ -50,7 +50,7 @@ class InputForm(forms.Form):
         required=False,
         empty_label=_("Not at a meeting"),
     )
-    said_on = forms.DateField(label=_("Date said"), widget=DateInput, initial=timezone.localdate)
+    said_on = DateField(label=_("Date said"), initial=timezone.localdate)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -73,9 +73,7 @@ class ResponseForm(forms.Form):
             "what the people who said it will read."
         ),
     )
-    responded_on = forms.DateField(
-        label=_("Date of response"), widget=DateInput, initial=timezone.localdate
-    )
+    responded_on = DateField(label=_("Date of response"), initial=timezone.localdate)
 
 
 class ActionForm(forms.Form):
@@ -94,7 +92,7 @@ class ActionForm(forms.Form):
         required=False,
         help_text=_("For example: Clinic manager. Needed if no project member is chosen."),
     )
-    due_on = forms.DateField(label=_("Due date"), widget=DateInput, required=False)
+    due_on = DateField(label=_("Due date"), required=False)
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -114,23 +112,19 @@ class MeasureForm(forms.Form):
         help_text=_("For example: %, people, days."),
     )
     baseline_value = forms.DecimalField(label=_("Baseline value"), max_digits=12, decimal_places=2)
-    baseline_on = forms.DateField(
-        label=_("Baseline date"), widget=DateInput, initial=timezone.localdate
-    )
+    baseline_on = DateField(label=_("Baseline date"), initial=timezone.localdate)
 
 
 class FollowUpForm(forms.Form):
     value = forms.DecimalField(label=_("Value"), max_digits=12, decimal_places=2)
-    measured_on = forms.DateField(
-        label=_("Date measured"), widget=DateInput, initial=timezone.localdate
-    )
+    measured_on = DateField(label=_("Date measured"), initial=timezone.localdate)
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
 class FeedbackForm(forms.Form):
-    sent_on = forms.DateField(label=_("Date sent"), widget=DateInput, initial=timezone.localdate)
+    sent_on = DateField(label=_("Date sent"), initial=timezone.localdate)
     method = forms.ChoiceField(
         label=_("How it was sent"), choices=FeedbackMethod.choices, widget=forms.RadioSelect
     )

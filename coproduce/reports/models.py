@@ -1,4 +1,4 @@
-"""The impact chain of a project (DOMAIN.md section 6): what was said, by whom and where → the
+"""The impact chain of a project (docs/domain.md §6): what was said, by whom and where → the
 response, and why not when it was not adopted → the actions taken → the outcome measured against
 a baseline → when feedback went back to the people who said it."""
 

@@ -79,6 +79,11 @@ def input_detail(pk: int) -> Input:
     )
 
 
+def has_public_page(project) -> bool:
+    """Whether the project has published anything: until it has, it has no public page."""
+    return Input.objects.filter(project=project, is_public=True).exists()
+
+
 def public_chain(project) -> QuerySet[Input]:
     """The published inputs of a project. Only what the public page may show is loaded: no
     contributors, responders or owners (the page must never name anyone)."""

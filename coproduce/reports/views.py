@@ -272,7 +272,8 @@ class Publish(InputMixin, ObjectPermissionMixin, View):
 
 
 class PublicPage(ObjectPermissionMixin, TemplateView):
-    """The project's published chain, for anyone, signed in or not."""
+    """The project's published chain, for anyone, signed in or not. A project that has
+    published nothing has no public page: its title and purpose are not public either."""
 
     permission_required = "reports.view_public_page"
     template_name = "reports/public.html"
@@ -283,6 +284,9 @@ class PublicPage(ObjectPermissionMixin, TemplateView):
         page = Paginator(selectors.public_chain(project), PAGE_SIZE).get_page(
             self.request.GET.get("page")
         )
+        # The same 404 as an unknown project, so the page does not tell that a project exists.
+        if not page.paginator.count:
+            raise Http404
         context.update(project=project, page=page)
         return context
 

@@ -19,6 +19,8 @@ from coproduce.people import actions as people_actions
 from coproduce.people.models import AccessNeedCode, Organisation, PerspectiveCode
 from coproduce.projects import actions as project_actions
 
+from .generate import generated
+
 FIRST = [
     "Angharad",
     "Bethan",
@@ -150,8 +152,9 @@ def is_loaded() -> bool:
 
 @transaction.atomic
 def load() -> bool:
-    """Load the demo; returns False (and changes nothing) if it is already there."""
-    if is_loaded():
+    """Load the demo; returns False (and changes nothing) if it is already there, or if the
+    database holds generated data (coproduce.site.generate), which has its own demo sign-ins."""
+    if is_loaded() or generated():
         return False
     rng = random.Random(2026)
     by = None  # the system, recorded as such in the audit trail

@@ -56,6 +56,8 @@ def _sign_in(page, person, language, base_url):
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").last.click()
     page.wait_for_url("**/")
+    # Signing in switches to the person's preferred language (English here): switch back.
+    page.context.add_cookies([{"name": "coproduce_language", "value": language, "url": base_url}])
 
 
 def _html_pages(sweep, role):  # noqa: F811

@@ -198,3 +198,66 @@ def test_coding_pages_accessible(page, axe_check, live_server, language):
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     axe_check(page)
+
+
+def test_coding_panel_at_200_percent_zoom_by_keyboard(page, axe_check):
+    """At 200% zoom (a 640 px wide window) the panel follows the transcript and scrolls with the
+    page; the keyboard help comes before the transcript; a failed Apply shows its error inside
+    the panel's form and takes focus; after Apply the preview and the filter start afresh."""
+    study, source, coder = _study()
+    sign_in(page, axe_check, coder.email)
+    page.set_viewport_size({"width": 640, "height": 450})
+    page.goto(f"/insight/{study.slug}/sources/{source.pk}/")
+    axe_check(page)
+    side = page.locator(".insight-side")
+    assert side.evaluate(
+        "e => [getComputedStyle(e).position, e.scrollHeight <= e.clientHeight + 1]"
+    ) == ["static", True]
+
+    # Tab reaches the keyboard help before the first turn, and it opens.
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stops.append(
+            _focused_id(page) or page.evaluate("document.activeElement.textContent.trim()")
+        )
+        if stops[-1] == "turn-0":
+            break
+    assert stops.index("How to code with a keyboard") < stops.index("turn-0")
+
+    # Apply with nothing selected: the error is in the panel's form, and takes focus.
+    page.locator("#apply-codes").focus()
+    page.keyboard.press("Enter")
+    summary = page.locator("#coding-panel #coding-errors .nhsuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link")).to_have_text(["Select some text in the transcript first."])
+    assert page.locator("#coding-status").inner_text() == ""
+    axe_check(page)
+    # Its link goes back to the transcript's turn.
+    summary.get_by_role("link", name="Select some text in the transcript first.").focus()
+    page.keyboard.press("Enter")
+    assert _focused_id(page) == "turn-0"
+
+    # Select the participant's turn, filter and tick a code, apply.
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    expect(page.locator("#selection-preview blockquote")).to_contain_text("P01: The café’s")
+    page.keyboard.press("c")
+    page.keyboard.type("psycho")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Space")
+    page.locator("#apply-codes").focus()
+    page.keyboard.press("Enter")
+    expect(page.locator("#coding-status")).to_contain_text("1 coding added")
+    expect(page.locator("#coding-errors")).to_be_empty()
+    expect(page.locator("#selection-preview")).to_have_text(
+        "Nothing selected yet. Select text in the transcript, or choose “Code this turn”."
+    )
+    assert page.locator("#code-filter").input_value() == ""
+    assert page.locator(".insight-code-tree .nhsuk-checkboxes__item[hidden]").count() == 0
+    assert (page.locator("#id_start").input_value(), page.locator("#id_end").input_value()) == (
+        "",
+        "",
+    )
+    axe_check(page)
+    assert Coding.objects.count() == 1

@@ -136,7 +136,7 @@ def test_insight_journey_import_code_theme_outputs(page, axe_check, live_server)
     # 2. Open it from the report and code a passage by keyboard alone.
     row.get_by_role("link", name="Interview P01", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Interview P01")
-    expect(page.get_by_role("heading", name="Keyboard")).to_be_visible()
+    expect(page.get_by_text("How to code with a keyboard")).to_be_visible()
     axe_check(page)
     for _ in range(80):
         page.keyboard.press("Tab")

@@ -1,6 +1,7 @@
 """The main user journeys, by a real browser, with an accessibility scan on every page."""
 
 import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -14,7 +15,7 @@ from ..factories import (
     PersonFactory,
     person_with_user,
 )
-from .helpers import sign_in
+from .helpers import fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -62,15 +63,18 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
     page.get_by_role("button", name="Add to project").click()
     page.wait_for_url(f"**/projects/{project.pk}/")
     axe_check(page)
-    membership = Membership.objects.get(project=project)
+    membership = Membership.objects.get(project=project, person__full_name="Alun Bevan")
     assert (membership.role, membership.perspective) == ("co_chair", "lived_experience")
+    # Whoever started the project joined it as a co-chair (the box is ticked by default).
+    creator = Membership.objects.get(project=project, person=lead)
+    assert (creator.role, creator.perspective) == ("co_chair", "professional")
 
     # Schedule a meeting, then add a paper.
     page.get_by_role("link", name="Schedule a meeting").click()
     axe_check(page)
     day = (timezone.localdate() + datetime.timedelta(days=10)).isoformat()
     page.get_by_label("Title").fill("First meeting")
-    page.get_by_label("Date").fill(day)
+    fill_date(page, "Date", day)
     page.get_by_label("Start time").fill("10:00")
     page.get_by_label("End time").fill("12:00")
     page.get_by_label("Place").fill("Canolfan Gymunedol")
@@ -78,6 +82,7 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
     page.get_by_role("button", name="Save meeting").click()
     page.wait_for_url("**/meetings/*/")
     axe_check(page)
+    expect(page.get_by_text("Meeting scheduled. 2 members will be e-mailed.")).to_be_visible()
     meeting = Meeting.objects.get()
     page.get_by_role("link", name="Add a paper").click()
     axe_check(page)
@@ -100,6 +105,14 @@ def test_journey_lead_runs_a_project(page, axe_check, tmp_path):
     page.wait_for_url(f"**/meetings/{meeting.pk}/")
     axe_check(page)
     assert Attendance.objects.get().status == "present"
+
+    # The project and its meeting are on the lead's home page.
+    page.get_by_role("link", name="Home", exact=True).click()
+    page.wait_for_url("**/")
+    expect(page.get_by_role("link", name="Better diabetes reviews", exact=True)).to_be_visible()
+    meeting_link = re.compile(r"^First meeting\s+\(Better diabetes reviews, ")
+    expect(page.get_by_role("link", name=meeting_link)).to_be_visible()
+    page.goto(f"/meetings/{meeting.pk}/")
 
     # Switch to Cymraeg: the same page, in Welsh.
     page.get_by_role("link", name="Cymraeg").click()

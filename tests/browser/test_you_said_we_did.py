@@ -16,7 +16,7 @@ from ..factories import (
     ProjectFactory,
     person_with_user,
 )
-from .helpers import sign_in
+from .helpers import fill_date, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -51,7 +51,7 @@ def test_journey_you_said_we_did(page, axe_check):
     page.get_by_label("What was said").fill("Evening clinics, please: we cannot take a day off.")
     page.get_by_label("Member", exact=True).check()
     page.get_by_label("Project member who said it").select_option(label="Alun Bevan")
-    page.get_by_label("Date said").fill(said_on.isoformat())
+    fill_date(page, "Date said", said_on)
     page.get_by_role("button", name="Save").click()
     page.wait_for_url("**/inputs/*/")
     axe_check(page)
@@ -78,9 +78,7 @@ def test_journey_you_said_we_did(page, axe_check):
     axe_check(page)
     page.get_by_label("What will be done").fill("Run a monthly late clinic")
     page.get_by_label("Who will do it, in words").fill("Clinic manager")
-    page.get_by_label("Due date").fill(
-        (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
-    )
+    fill_date(page, "Due date (optional)", timezone.localdate() + datetime.timedelta(days=30))
     page.get_by_role("button", name="Save action").click()
     page.wait_for_url(f"**/inputs/{input.pk}/")
     axe_check(page)
@@ -92,14 +90,14 @@ def test_journey_you_said_we_did(page, axe_check):
     page.get_by_label("What will be measured").fill("Late appointments booked")
     page.get_by_label("Unit").fill("appointments")
     page.get_by_label("Baseline value").fill("0")
-    page.get_by_label("Baseline date").fill(said_on.isoformat())
+    fill_date(page, "Baseline date", said_on)
     page.get_by_role("button", name="Save measure").click()
     page.wait_for_url(f"**/inputs/{input.pk}/")
     axe_check(page)
     page.get_by_role("link", name="Add a follow-up").click()
     axe_check(page)
     page.get_by_label("Value").fill("11")
-    page.get_by_label("Date measured").fill(timezone.localdate().isoformat())
+    fill_date(page, "Date measured", timezone.localdate())
     page.get_by_role("button", name="Save follow-up").click()
     page.wait_for_url(f"**/inputs/{input.pk}/")
     axe_check(page)
@@ -108,7 +106,7 @@ def test_journey_you_said_we_did(page, axe_check):
     # Feedback sent to the people who said it.
     page.get_by_role("link", name="Record feedback sent").click()
     axe_check(page)
-    page.get_by_label("Date sent").fill(timezone.localdate().isoformat())
+    fill_date(page, "Date sent", timezone.localdate())
     page.get_by_label("Email").check()
     page.get_by_role("button", name="Save feedback").click()
     page.wait_for_url(f"**/inputs/{input.pk}/")

@@ -100,6 +100,12 @@ def entries(world) -> dict:
             MANAGE | {"cochair"},
             200,
         ),
+        # The answers left out as a burst: the organisation's admins and leads only.
+        "consultations:link_excluded": (
+            reverse("consultations:link_excluded", args=[link.pk]),
+            MANAGE,
+            200,
+        ),
         "consultations:link_qr": (
             reverse("consultations:link_qr", args=[link.pk]),
             MANAGE | {"cochair"},

@@ -18,7 +18,16 @@ DAY = datetime.date(2026, 3, 10)
 
 def test_response_model_has_no_identifying_fields():
     names = {f.name for f in Response._meta.get_fields()}
-    assert names == {"id", "link", "instrument", "answers", "language", "source", "received_on"}
+    assert names == {
+        "id",
+        "link",
+        "instrument",
+        "answers",
+        "language",
+        "source",
+        "received_on",
+        "burst",
+    }
 
 
 def test_submit_response_stores_and_audits_nothing_identifying(world):
@@ -34,6 +43,7 @@ def test_submit_response_stores_and_audits_nothing_identifying(world):
         "language": "cy",
         "source": "online",
         "received_on": timezone.localdate(),
+        "burst": False,
     }
     event = AuditEvent.objects.get(action="consultations.response_received")
     assert (event.actor_id, event.actor_label, event.on_behalf_of_label) == (None, "system", "")

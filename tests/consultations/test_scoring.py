@@ -17,18 +17,50 @@ def test_collaborate_top_box_drops_incomplete_encounters():
     assert summary.complete == 4
     assert summary.incomplete == 1
     assert summary.top_box == 50.0  # 2 of 4
-    assert summary.mean_total == 24.5  # (27 + 26 + 18 + 27) / 4
+    # Published mean: each encounter's item mean (9, 26/3, 6, 9), then their mean: 98/12.
+    assert summary.mean_score == pytest.approx(98 / 12)
+    assert summary.mean_total == 24.5  # (27 + 26 + 18 + 27) / 4, three times the mean score
+
+
+def test_collaborate_mean_score_published_scale_worked_example():
+    # The authors' scoring page (glynelwyn.com/scoring-collaborate.html): drop encounters with a
+    # missing item; mean score = mean of each encounter's three items, then the mean over
+    # encounters (range 0–9); top score = % of encounters answering 9 to all three items.
+    encounters = [
+        [9, 9, 9],  # item mean 9, top
+        [9, 9, 8],  # 26 / 3, not top: one item below 9
+        [8, 7, 9],  # 8
+        [6, 7, 5],  # 6
+        [9, 9, 9],  # 9, top
+        [None, 9, 9],  # missing item: dropped from both scores
+    ]
+    summary = scoring.collaborate(encounters, maximum=9)
+    # (9 + 26/3 + 8 + 6 + 9) / 5 = (27 + 26 + 24 + 18 + 27) / 15 = 122 / 15 = 8.1333…
+    assert summary.mean_score == pytest.approx(122 / 15)
+    assert round(summary.mean_score, 2) == 8.13
+    assert summary.top_box == 40.0  # 2 of 5
+    # The old, wrongly labelled figure: the mean of the 0–27 totals, 122 / 5.
+    assert summary.mean_total == pytest.approx(24.4)
+    figure = scoring.group_figure("collaborate", encounters, maximum=9, minimum=5)
+    assert (figure.count, figure.score, figure.top_box) == (5, summary.mean_score, 40.0)
+    assert scoring.score_one("collaborate", [9, 9, 8]) == pytest.approx(26 / 3)
 
 
 def test_collaborate_five_point_top_box_uses_four():
     summary = scoring.collaborate([[4, 4, 4], [4, 4, 3], [0, 0, 0]], maximum=4)
     assert summary.top_box == pytest.approx(100 / 3)
+    assert summary.mean_score == pytest.approx((4 + 11 / 3 + 0) / 3)  # 0–4, like the items
     assert summary.mean_total == pytest.approx((12 + 11 + 0) / 3)
 
 
 def test_collaborate_nothing_complete_gives_no_score():
     summary = scoring.collaborate([[None, 1, 2]], maximum=9)
-    assert (summary.complete, summary.top_box, summary.mean_total) == (0, None, None)
+    assert (summary.complete, summary.top_box, summary.mean_score, summary.mean_total) == (
+        0,
+        None,
+        None,
+        None,
+    )
 
 
 def test_sdm_q9_scales_to_100():
@@ -88,7 +120,8 @@ def test_group_figure_at_minimum_shows_figures():
     figure = scoring.group_figure("collaborate", responses, maximum=9, minimum=25)
     assert (figure.count, figure.shown) == (25, True)
     assert figure.top_box == 80.0
-    assert figure.score == pytest.approx((20 * 27 + 5 * 24) / 25)
+    # The published mean on 0–9: 20 encounters scoring 9 and 5 scoring 8.
+    assert figure.score == pytest.approx((20 * 9 + 5 * 8) / 25)  # 8.8
 
 
 def test_group_figure_care_counts_only_valid_responses():

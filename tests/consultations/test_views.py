@@ -129,7 +129,8 @@ def test_clinician_dashboard_minimum_rule(world, client_for):
     assert "Top-box" not in page
     actions.set_minimum(by=None, organisation=world["org"], minimum_responses=25)
     page = client.get(url).text
-    assert "Top-box 96.0%, mean total 27.0 (25 complete responses)" in page
+    # Mean score on the published 0–9 scale: (24 × 9 + 26/3) / 25 = 8.99 → 9.0.
+    assert "Top-box 96.0%, mean score 9.0 out of 9 (25 complete responses)" in page
 
 
 def test_team_dashboard_shows_clinicians_to_managers_only(world, client_for):
@@ -379,11 +380,12 @@ def test_export_csv_leaves_scores_blank_below_minimum(world, client_for):
     )
     lines = response.content.decode().strip().splitlines()
     assert lines[0] == (
-        "Level,Name,Questionnaire,Month,Complete responses,Minimum,Mean score,Top-box score (%)"
+        "Level,Name,Questionnaire,Month,Complete responses,Minimum,Mean score,Top-box score (%),"
+        "Why the score is blank"
     )
-    assert (
-        lines[1]
-        == "organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,3,25,,"
+    assert lines[1] == (
+        "organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,3,25,,,"
+        "Fewer complete responses than the minimum"
     )
     actions.set_minimum(by=None, organisation=world["org"], minimum_responses=3)
     response = client_for(world["admin"]).get(
@@ -391,7 +393,7 @@ def test_export_csv_leaves_scores_blank_below_minimum(world, client_for):
     )
     assert (
         "organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,"
-        "3,3,27.0,100.0" in response.content.decode()
+        "3,3,9.0,100.0," in response.content.decode()
     )
 
 

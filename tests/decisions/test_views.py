@@ -183,3 +183,14 @@ def test_project_detail_links_to_decisions(group, client_for, propose):
     )
     assert "Evening clinics" in body
     assert reverse("decisions:power", args=[group["project"].pk]) in body
+
+
+def test_position_post_without_stance_summary_links_first_radio(group, client_for, propose):
+    decision = propose()
+    response = client_for(group["member"]).post(
+        reverse("decisions:position", args=[decision.pk]), {"comment": ""}
+    )
+    html = " ".join(response.content.decode().split())
+    summary = html.split('class="nhsuk-error-summary"', 1)[1].split("</ul>", 1)[0]
+    assert '<a href="#id_stance" > Choose your position </a>' in summary
+    assert 'class="nhsuk-radios__input" id="id_stance" name="stance" type="radio"' in html

@@ -23,8 +23,14 @@ def entries(world, objects) -> dict:
         "insight:codings_xlsx": (reverse("insight:codings_xlsx", args=[slug]), VIEW, 200),
         "insight:job": (reverse("insight:job", args=[slug, job.pk]), VIEW, 200),
         "insight:job_download": (reverse("insight:job_download", args=[slug, job.pk]), VIEW, 200),
+        "insight:job_retry": (reverse("insight:job_retry", args=[slug, job.pk]), VIEW, 405),
     }
 
 
 def writes() -> list[str]:
-    return ["insight:import_qdpx", "insight:export_qdpx", "insight:codings_xlsx"]
+    return [
+        "insight:import_qdpx",
+        "insight:export_qdpx",
+        "insight:codings_xlsx",
+        "insight:job_retry",
+    ]

@@ -20,7 +20,7 @@ PAPER = {
     "disability": ([47, 36, 2], [55, 43, 2]),
     "employment": ([4, 30, 21, 18, 4, 8], [5, 35, 25, 21, 5, 9]),
 }
-# The Behaviour Change Wheel as DOMAIN.md section 8 gives it (Michie 2011 Table 2; 2014 adds).
+# The Behaviour Change Wheel as docs/domain.md §8 gives it (Michie 2011 Table 2; 2014 adds).
 BCW_2011 = {
     "physical_capability": ["training", "enablement"],
     "psychological_capability": ["education", "training", "enablement"],

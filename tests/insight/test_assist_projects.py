@@ -1,8 +1,8 @@
-"""The evaluator on whole projects: the demo study's own QDPX export, and a QDPX built from the
-Taguette bench corpus the way another tool would write it (issue 5's evaluation tests)."""
+"""The evaluator on whole projects: the demo study's own QDPX export, and a QDPX built from a
+synthetic interview corpus the way another tool would write it (issue 5's evaluation tests; the
+corpus and the project are made in tests/insight/corpus.py)."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -10,10 +10,8 @@ from coproduce import cli
 from coproduce.insight import exchange
 from coproduce.insight.models import Study
 
+from . import corpus
 from .test_demo import _load_all
-
-# The Taguette bench lives beside the project on the machines that run CI (see CONTRIBUTING).
-GEN_CORPUS = Path("/work/shared/bench/taguette/gen_corpus.py")
 
 
 def _evaluate(capsys, path, *extra):
@@ -45,16 +43,17 @@ def test_autocode_eval_demo_study_export_turn_units(tmp_path, capsys):
     assert _evaluate(capsys, path, "--unit", "turn")["macro_f1"] == report["macro_f1"]
 
 
-@pytest.mark.skipif(not GEN_CORPUS.exists(), reason="the Taguette bench corpus generator")
-def test_autocode_eval_taguette_bench_corpus(tmp_path, capsys):
-    from benchmarks.insight_bulk import build_qdpx, make_corpus
-
-    make_corpus(str(GEN_CORPUS), tmp_path / "corpus", 12, 20)
-    counts = build_qdpx(tmp_path / "corpus", 600, tmp_path / "bench.qdpx")
-    assert counts["sources"] == 12
-    report = _evaluate(capsys, tmp_path / "bench.qdpx", "--unit", "paragraph", "--folds", "3")
-    # 12 transcripts of 20 turns; 600 highlights land on 120 of the 240 turns; 30 tags, 20 of
-    # them with enough examples to score.
+def test_autocode_eval_other_tool_corpus(tmp_path, capsys):
+    path = tmp_path / "other-tool.qdpx"
+    counts = corpus.build_qdpx(corpus.make_corpus(12, 20), 600, path)
+    assert (counts["sources"], counts["selections"], counts["codings"]) == (12, 600, 794)
+    assert counts["highlighted_turns"] == 120
+    # Distinct turns carrying each of the 20 leaf codes.
+    support = [24, 24, 24, 27, 30, 30, 33, 33, 33, 33, 33, 34, 34, 35, 35, 38, 38, 42, 44, 45]
+    assert counts["support"] == support
+    report = _evaluate(capsys, path, "--unit", "paragraph", "--folds", "3")
+    # 12 transcripts of 20 turns; the 600 highlights land on all 120 participant turns of the 240;
+    # 30 codes (20 leaves under 10 parents), the 20 leaves with enough examples to score.
     assert (report["units"], report["coded_units"], report["codes"], report["codes_scored"]) == (
         240,
         120,
@@ -62,4 +61,8 @@ def test_autocode_eval_taguette_bench_corpus(tmp_path, capsys):
         20,
     )
     assert report["sources"] == 12
+    assert report["folds"] == 3
+    # The selections' positions, counted in "\r\n" text, land on the same turns once read: each
+    # code labels exactly the turns it was applied to (the parents label none).
+    assert sorted(row["support"] for row in report["per_code"]) == [0] * 10 + support
     assert 0.0 < report["macro_f1"] <= 1.0

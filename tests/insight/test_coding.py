@@ -122,7 +122,8 @@ def test_source_page_shows_turns_codings_and_panel(world, objects, client_for):
     assert f'id="coding-{coding.pk}"' in html
     assert "Psychological capability" in html
     assert 'id="coding-panel"' in html
-    assert "Keyboard" in html
+    # The keyboard help comes before the transcript.
+    assert html.index("How to code with a keyboard") < html.index('id="turn-0"')
     assert "insight/coding.js" in html
     # The member made the coding, so they may remove it.
     assert reverse("insight:coding_remove", args=[study.slug, coding.pk]) in html
@@ -273,9 +274,11 @@ def test_coding_add_without_selection_shows_error_and_changes_nothing(world, obj
     before = Coding.objects.count()
     response = _post_coding(client_for(world["member"]), objects, codes=[code.pk], polarity="x")
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "There is a problem" in html
-    assert "Select some text in the transcript first." in html
+    html = " ".join(response.content.decode().split())
+    # One error summary, inside the coding panel's form, linking to the transcript.
+    assert html.count('class="nhsuk-error-summary"') == 1
+    panel = html.split('id="coding-panel"', 1)[1].split("</form>", 1)[0]
+    assert '<a href="#turn-0" > Select some text in the transcript first. </a>' in panel
     assert Coding.objects.count() == before
 
 
@@ -290,9 +293,12 @@ def test_coding_add_without_codes_htmx_shows_error(world, objects, client_for):
         htmx=True,
     )
     assert response.status_code == 200
-    html = response.content.decode()
-    assert "Choose at least one code, or name a new one." in html
-    assert 'data-error="1"' in html
+    html = " ".join(response.content.decode().split())
+    # In the panel's error summary, inside the form, linking to the codes; the status is quiet.
+    errors = html.split('<div id="coding-errors" hx-swap-oob="innerHTML">', 1)[1]
+    assert 'class="nhsuk-error-summary" data-module="nhsuk-error-summary"' in errors
+    assert '<a href="#id_codes" > Choose at least one code, or name a new one. </a>' in errors
+    assert html.split('<div id="coding-errors"', 1)[0].strip() == ""
     assert Coding.objects.count() == before
 
 

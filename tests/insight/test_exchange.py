@@ -536,13 +536,16 @@ def test_import_qdpx_malformed_fails_cleanly(world, data, message):
     assert _state() == before
 
 
-def test_import_qdpx_entities_are_not_expanded(world):
+def test_import_qdpx_entities_are_refused(world):
     xml = (
         b'<?xml version="1.0"?><!DOCTYPE p [<!ENTITY x SYSTEM "file:///etc/passwd">]>'
         b'<Project xmlns="urn:QDA-XML:project:1.0" name="x"><Description>&x;</Description></Project>'
     )
-    parsed = exchange.read_qdpx(io.BytesIO(_zip({"project.qde": xml})))
-    assert "root:" not in parsed.description
+    with pytest.raises(ValidationError) as caught:
+        exchange.read_qdpx(io.BytesIO(_zip({"project.qde": xml})))
+    assert caught.value.messages == [
+        "The file “project.qde” declares its own XML entities, which are not accepted."
+    ]
 
 
 # Codebook import -----------------------------------------------------------------------------
@@ -640,7 +643,7 @@ def test_codings_xlsx_rows_are_text(rich):
     sheet = load_workbook(io.BytesIO(buffer.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert list(rows[0]) == HEADER
-    assert rows[1][8] == "=SUM(A1)wer"
+    assert rows[1][8] == "'=SUM(A1)wer"
     assert rows[1][1] == "Interviewer"
     assert rows[2][8] == "Nobody listened to me at first."
 
@@ -697,18 +700,40 @@ def test_import_view_wrong_file_type_redisplays(world, client_for):
     assert Job.objects.count() == 0
 
 
-def test_import_view_bad_file_fails_job_and_changes_nothing(
+def test_import_view_not_a_zip_redisplays_and_changes_nothing(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    build(world)
+    before = _state()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(world["cochair"]).post(
+            reverse("insight:import_qdpx", args=["barriers"]), {"file": _upload(b"not a zip")}
+        )
+    # The zip is opened before it is stored, so the form says so and no job is started.
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "This is not a REFI-QDA project file (.qdpx): it is not a zip archive." in body
+    assert 'href="#id_file"' in body  # a field error, linked from the summary
+    assert Job.objects.count() == 0
+    assert _state() == before
+
+
+def test_import_view_bad_project_fails_job_and_changes_nothing(
     world, client_for, django_capture_on_commit_callbacks
 ):
     build(world)
     before = _state()
     with django_capture_on_commit_callbacks(execute=True):
         client_for(world["cochair"]).post(
-            reverse("insight:import_qdpx", args=["barriers"]), {"file": _upload(b"not a zip")}
+            reverse("insight:import_qdpx", args=["barriers"]),
+            {"file": _upload(_zip({"readme.txt": b"x"}))},
         )
     job = Job.objects.get()
-    assert job.status == JobStatus.FAILED
-    assert "not a zip archive" in job.error
+    assert (job.status, job.error, job.input_file.name) == (
+        JobStatus.FAILED,
+        "The file has no project.qde inside.",
+        "",
+    )
     assert _state() == before
 
 

@@ -105,14 +105,25 @@ def test_pulse_group_below_three_suppressed():
     ] * 2
     result = combine(RUNGS, PRINCIPLES, rows)
     professional = result.groups["professional"]
-    assert (professional.n, professional.shown) == (2, False)
+    assert (professional.n, professional.shown, professional.withheld) == (2, False, "too_few")
     assert professional.rung_counts == {}
     assert professional.principles == {}
-    assert result.gap == Gap(rung=None, principles={"assets": None, "mutuality": None})
+    # Everyone (5) minus lived experience (3) would be the 2 professionals, so lived experience
+    # is hidden too, to protect them; the gap cannot be shown.
+    lived = result.groups["lived"]
+    assert (lived.shown, lived.withheld, lived.rung_counts) == (False, "protects", {})
+    assert result.gap == Gap(
+        rung=None, principles={"assets": None, "mutuality": None}, protects=True
+    )
+    assert summaries.rung_gap(result.gap) == (
+        "The gap cannot be shown: one of the two perspectives is hidden so that a smaller "
+        "perspective cannot be worked out from “Everyone”."
+    )
+    assert summaries.principle_gap(result.gap, {}) == ""
     # Still counted overall.
     assert result.overall.n == 5
     assert result.overall.rung_counts["co_production"] == 2
-    assert result.groups["community"].shown is False
+    assert (result.groups["community"].shown, result.groups["community"].withheld) == (False, "")
 
 
 def test_pulse_everyone_below_three_shows_nothing():

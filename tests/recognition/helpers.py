@@ -37,6 +37,8 @@ def choose(person, choice="payment"):
 def time_claim(world, person=None, *, minutes=120, day=DAY, expense=True, choice="payment"):
     person = person or world["member"]
     choose(person, choice)
+    if choice in ("payment", "vouchers") and actions.rate_on(world["org"], "meeting", day) is None:
+        hourly_rate(world["org"])  # time to be paid needs a rate before it can be claimed
     contribution = actions.record_contribution(
         by=None,
         person=person,

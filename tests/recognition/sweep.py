@@ -18,6 +18,16 @@ def build(world):
     member, org = world["member"], world["org"]
     day = datetime.date.today() - datetime.timedelta(days=10)
     actions.set_choice(by=None, person=member, choice="vouchers")
+    for activity in ("meeting", "reading"):  # vouchers are paid at a rate: one must exist
+        actions.set_rate(
+            by=None,
+            organisation=org,
+            activity_type=activity,
+            unit="hour",
+            amount="20.00",
+            valid_from=day - datetime.timedelta(days=30),
+            source="Sweep policy",
+        )
     contribution = actions.record_contribution(
         by=None,
         person=member,
@@ -100,7 +110,12 @@ def entries(world) -> dict:
         "recognition:export_csv": (reverse("recognition:export_csv", args=[slug]), FINANCE, 200),
         "recognition:export_xlsx": (reverse("recognition:export_xlsx", args=[slug]), FINANCE, 200),
         "recognition:rates": (reverse("recognition:rates", args=[slug]), FINANCE, 200),
-        "recognition:totals": (reverse("recognition:totals", args=[slug]), FINANCE, 200),
+        # Leads see their organisation's totals (see recognition/rules.py), not its claims.
+        "recognition:totals": (
+            reverse("recognition:totals", args=[slug]),
+            FINANCE | {"lead"},
+            200,
+        ),
     }
 
 

@@ -132,6 +132,7 @@ def test_choice_and_claim_create(world, client_for):
         {"choice": "payment", "route": "bank_transfer", "benefits_acknowledged": "on"},
     )
     assert response.status_code == 302
+    hourly_rate(world["org"])
     actions.record_contribution(
         by=None,
         person=world["member"],
@@ -275,9 +276,9 @@ def test_export_xlsx_excludes_declined(world, client_for):
             "Accept payment",
             "2026-03-12",
             None,
-            "40.00",
-            "4.50",
-            "44.50",
+            40,
+            4.5,
+            44.5,
         ],
     ]
     assert "Dilys Declined" not in str(rows)

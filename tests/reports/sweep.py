@@ -8,6 +8,8 @@ from .chain import build_chain
 
 def entries(world) -> dict:
     input, action, measure = build_chain(world["project"], contributor=world["member"])
+    # The public page exists only once something is published (404 before).
+    build_chain(world["project"], text="Published for the sweep.", is_public=True)
     p, i = world["project"].pk, input.pk
     return {
         "reports:chain": (reverse("reports:chain", args=[p]), PROJECT_VIEW, 200),

@@ -55,11 +55,28 @@ def test_public_page_not_adopted_and_awaiting(world, client):
     assert "Survey: Clinic survey, 12 January 2026" in body
 
 
-def test_public_page_nothing_published(db, client):
-    project = ProjectFactory(title="Memory café")
+def test_public_page_nothing_published_404(db, client):
+    project = ProjectFactory(title="Memory café", purpose="A private plan.")
     response = client.get(reverse("reports:public", args=[project.pk]))
-    assert response.status_code == 200
-    assert "Nothing has been published yet." in response.content.decode()
+    assert response.status_code == 404
+    assert "Memory café" not in response.content.decode()
+    assert "A private plan." not in response.content.decode()
+
+
+def test_public_page_only_unpublished_inputs_404(world, client_for):
+    build_chain(world["project"], text="A private remark.")
+    # Not even the project's own lead sees a public page before something is published.
+    for person in (None, world["lead"]):
+        response = client_for(person).get(reverse("reports:public", args=[world["project"].pk]))
+        assert response.status_code == 404
+
+
+def test_public_page_published_then_withdrawn_404(world, client):
+    input, _, _ = build_chain(world["project"], is_public=True)
+    path = reverse("reports:public", args=[world["project"].pk])
+    assert client.get(path).status_code == 200
+    Input.objects.filter(pk=input.pk).update(is_public=False)
+    assert client.get(path).status_code == 404
 
 
 def test_public_page_unknown_project_404(db, client):
@@ -74,4 +91,3 @@ def test_public_page_welsh(world, client):
     assert "Dywedoch chi, fe wnaethon ni (a pham lai)" in body
     assert "Dywedoch chi</dt>" in body
     assert "Wedi'i fabwysiadu'n rhannol" in body
-    assert "Nothing has been published yet." not in body

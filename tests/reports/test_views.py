@@ -221,6 +221,7 @@ def test_publish_toggles(world, client_for):
 
 
 def test_project_detail_links_to_chain_and_public_page(world, client_for):
+    build_chain(world["project"], is_public=True)
     body = (
         client_for(world["member"])
         .get(reverse("projects:detail", args=[world["project"].pk]))
@@ -228,3 +229,13 @@ def test_project_detail_links_to_chain_and_public_page(world, client_for):
     )
     assert reverse("reports:chain", args=[world["project"].pk]) in body
     assert reverse("reports:public", args=[world["project"].pk]) in body
+
+
+def test_project_detail_nothing_published_no_public_link(world, client_for):
+    build_chain(world["project"])
+    client = client_for(world["member"])
+    detail = client.get(reverse("projects:detail", args=[world["project"].pk])).content.decode()
+    chain = client.get(reverse("reports:chain", args=[world["project"].pk])).content.decode()
+    assert reverse("reports:public", args=[world["project"].pk]) not in detail
+    assert reverse("reports:public", args=[world["project"].pk]) not in chain
+    assert "The project has no public page until something is shown on it." in chain

@@ -4,19 +4,19 @@ exports. Reading and writing the files is in ../exchange.py; here are only the d
 An import is all-or-nothing and fast: rows are made with bulk_create in batches and the audit
 trail gets one event for the whole import (with its counts), not one per coding."""
 
+import datetime
 import uuid
 from collections import Counter, defaultdict
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from coproduce.core import audit
+from coproduce.core import archives, audit, limits
 
 from .. import exchange, frameworks, search
 from ..models import (
@@ -46,12 +46,15 @@ __all__ = [
     "job_progress",
     "finish_job",
     "fail_job",
+    "reap_jobs",
+    "retry_job",
     "JOB_KINDS",
+    "IMPORTS",
 ]
 
 JOB_KINDS = ("import_qdpx", "import_qdc", "export_qdpx", "export_xlsx")
 BATCH = 2000
-IMPORT_MAX_BYTES = getattr(settings, "INSIGHT_IMPORT_MAX_BYTES", 500 * 1024 * 1024)
+IMPORTS = ("import_qdpx", "import_qdc")
 
 
 def _colour(value: str) -> str:
@@ -531,8 +534,10 @@ def record_export(*, by, study, format, counts=None) -> None:
     )
 
 
-def _check_upload(upload) -> str:
-    name = (getattr(upload, "name", "") or "").rsplit("/", 1)[-1]
+def _check_upload(upload, name) -> str:
+    """The job kind of an uploaded file, or a ValidationError on the form's file field. A zip
+    is opened here, before it is stored, so one that declares more than the limits (a zip bomb)
+    is refused on the form rather than by the worker; the worker counts again as it unpacks."""
     lowered = name.lower()
     if not lowered.endswith((".qdpx", ".qdc")):
         raise ValidationError(
@@ -541,8 +546,18 @@ def _check_upload(upload) -> str:
     size = getattr(upload, "size", 0) or 0
     if size == 0:
         raise ValidationError({"file": _("The file is empty.")})
-    if size > IMPORT_MAX_BYTES:
-        raise ValidationError({"file": _("The file is too large.")})
+    try:
+        limits.check_upload_size(name, size)
+        if lowered.endswith(".qdpx"):
+            upload.seek(0)
+            archives.Archive(upload, name=name).close()
+            upload.seek(0)
+    except archives.BadArchive:
+        raise ValidationError(
+            {"file": _("This is not a REFI-QDA project file (.qdpx): it is not a zip archive.")}
+        ) from None
+    except ValidationError as exc:
+        raise ValidationError({"file": exc.messages}) from None
     return "import_qdc" if lowered.endswith(".qdc") else "import_qdpx"
 
 
@@ -552,11 +567,12 @@ def start_job(*, by, study, kind="", upload=None) -> Job:
     worker runs it after this transaction commits."""
     from ..tasks import run_job
 
+    name = (getattr(upload, "name", "") or "").replace("\\", "/").rsplit("/", 1)[-1]
     if upload is not None:
-        kind = _check_upload(upload)
+        kind = _check_upload(upload, name)
     if kind not in JOB_KINDS:
         raise ValueError(kind)
-    job = Job(study=study, kind=kind, requested_by=_person_of(by))
+    job = Job(study=study, kind=kind, requested_by=_person_of(by), input_name=name[:255])
     if upload is not None:
         job.input_file.save(f"{uuid.uuid4().hex}-{kind}", upload, save=False)
     job.save()
@@ -571,10 +587,14 @@ def start_job(*, by, study, kind="", upload=None) -> Job:
 
 
 def job_progress(*, job, done, total) -> None:
-    """How far a running job has got. Not audited: progress is not a change anyone makes, and
-    it must be cheap (it is written outside the job's own transaction so the page can see it)."""
-    Job.objects.filter(pk=job.pk).update(status=JobStatus.RUNNING, done=done, total=total)
-    job.status, job.done, job.total = JobStatus.RUNNING, done, total
+    """How far a running job has got, which also says its worker is alive (heartbeat_at). Not
+    audited: progress is not a change anyone makes, and it must be cheap (it is written outside
+    the job's own transaction so the page can see it)."""
+    now = timezone.now()
+    Job.objects.filter(pk=job.pk).update(
+        status=JobStatus.RUNNING, done=done, total=total, heartbeat_at=now
+    )
+    job.status, job.done, job.total, job.heartbeat_at = JobStatus.RUNNING, done, total, now
 
 
 @transaction.atomic
@@ -603,20 +623,78 @@ def finish_job(*, job, report=None, output=None, filename="") -> Job:
 
 
 @transaction.atomic
-def fail_job(*, job, error) -> Job:
+def fail_job(*, job, error, keep_input=False, by=None) -> Job:
+    """Mark a job failed with the reason shown to the person. The upload is deleted unless
+    `keep_input` (the file was not at fault, so trying again may work: see retry_job)."""
     job.status = JobStatus.FAILED
     job.error = str(error)[:2000]
     job.finished_at = timezone.now()
-    old_input = job.input_file.name
-    job.input_file = ""
+    old_input = "" if keep_input else job.input_file.name
+    if old_input:
+        job.input_file = ""
     job.save()
     if old_input:
         storage = job.input_file.storage
         transaction.on_commit(lambda: storage.delete(old_input))
     audit.record(
-        by=None,
+        by=by,
         action="job.fail",
         obj=job,
         changes={"kind": job.kind, "error": job.error},
     )
+    return job
+
+
+def reap_jobs(*, by=None, now=None) -> int:
+    """Mark failed every running job whose worker has been silent for longer than the
+    job_silence_seconds limit: the worker was killed (out of memory, restarted) and nothing
+    else would ever finish the job. Its upload is kept so it can be tried again. Each job is
+    failed in its own transaction (fail_job); returns how many were."""
+    now = now or timezone.now()
+    silent_since = now - datetime.timedelta(seconds=limits.get("job_silence_seconds"))
+    stale = Job.objects.filter(status=JobStatus.RUNNING).filter(
+        Q(heartbeat_at__lt=silent_since) | Q(heartbeat_at=None, created_at__lt=silent_since)
+    )
+    reaped = 0
+    for pk in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            # Again under a lock: another page may have reaped it, or its worker finished.
+            job = Job.objects.select_for_update().filter(pk=pk, status=JobStatus.RUNNING).first()
+            if job is None:
+                continue
+            fail_job(
+                by=by,
+                job=job,
+                error=_(
+                    "The worker stopped while running this job, so nothing was changed; "
+                    "you can try again."
+                ),
+                keep_input=True,
+            )
+        reaped += 1
+    return reaped
+
+
+@transaction.atomic
+def retry_job(*, by, job) -> Job:
+    """Queue a failed job again: an import with the upload it kept, an export afresh."""
+    from ..tasks import run_job
+
+    job = Job.objects.select_for_update().get(pk=job.pk)
+    if not job.can_retry:
+        raise ValidationError(
+            _("This job cannot be tried again; start it again from the import and export page.")
+        )
+    previous_error = job.error
+    job.status, job.error, job.report = JobStatus.QUEUED, "", {}
+    job.done = job.total = 0
+    job.heartbeat_at = job.finished_at = None
+    job.save()
+    audit.record(
+        by=by,
+        action="job.retry",
+        obj=job,
+        changes={"kind": job.kind, "error": [previous_error, ""]},
+    )
+    transaction.on_commit(lambda: run_job.enqueue(job.pk))
     return job

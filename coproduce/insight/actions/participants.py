@@ -5,14 +5,12 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from coproduce.core import audit
+from coproduce.core import audit, limits
 
 from ..models import Attribute, AttributeType, Participant
 from .studies import check_attribute_value
 
 __all__ = ["import_participants", "column_attribute_name"]
-
-MAX_ROWS = 5000
 
 
 def column_attribute_name(header: str) -> str:
@@ -57,11 +55,8 @@ def import_participants(*, by, study, headers, rows, create_unknown=False) -> di
             )
             % {"columns": ", ".join(unknown)}
         )
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(
-            _("The file has more than %(max)s rows; split it into smaller files.")
-            % {"max": MAX_ROWS}
-        )
+    if len(rows) > limits.get("rows"):
+        raise limits.too_many_rows()
     created_attributes = []
     if unknown:
         order = study.attributes.count()

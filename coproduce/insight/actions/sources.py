@@ -4,14 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from coproduce.core import audit
+from coproduce.core import audit, limits
 
 from ..models import SourceKind
 from .studies import add_source
 
-__all__ = ["import_sources", "MAX_FILES"]
-
-MAX_FILES = 20
+__all__ = ["import_sources"]
 
 
 @transaction.atomic
@@ -21,8 +19,7 @@ def import_sources(*, by, study, files, kind=SourceKind.INTERVIEW) -> list[dict]
     errors name the files. Returns what each file gave: turns, and speakers linked or not."""
     if not files:
         raise ValidationError(_("Choose at least one file."))
-    if len(files) > MAX_FILES:
-        raise ValidationError(_("Import at most %(max)s files at a time.") % {"max": MAX_FILES})
+    limits.check_files(files)
     if kind not in SourceKind.values:
         raise ValidationError({"kind": _("Choose the type of source.")})
     names = [name for name, *_rest in files]

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from coproduce.core import audit
+from coproduce.core import audit, limits
 from coproduce.people.roles import roles_for
 
 from .. import frameworks, search
@@ -337,6 +337,7 @@ def add_source(
         raise ValidationError({"name": _("Give the source a name.")})
     if not text or not text.strip():
         raise ValidationError({"text": _("The file has no text.")})
+    limits.check_characters(name, text)
     if Source.objects.filter(study=study, name=name).exists():
         raise ValidationError({"name": _("Another source already has this name.")})
     source = Source.objects.create(

@@ -6,8 +6,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core import limits
+
 from .. import transcripts
-from ..actions.sources import MAX_FILES
 from ..models import PseudonymKind, SourceKind
 
 
@@ -31,9 +32,6 @@ class MultipleFileField(forms.FileField):
 class SourceImportForm(forms.Form):
     files = MultipleFileField(
         label=_("Transcripts"),
-        help_text=_(
-            "Up to 20 files at once: .txt, .docx, .odt, .vtt or .srt, each smaller than 5 MB."
-        ),
         widget=MultipleFileInput(attrs={"accept": ",".join(transcripts.EXTENSIONS)}),
     )
     kind = forms.ChoiceField(
@@ -43,11 +41,18 @@ class SourceImportForm(forms.Form):
         widget=forms.RadioSelect,
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # From the limits in force, so the page never promises more (or less) than is accepted.
+        self.fields["files"].help_text = _(
+            "Up to %(count)s files at once: .txt, .docx, .odt, .vtt or .srt, each smaller than "
+            "5 MB."
+        ) % {"count": limits.get("files")}
+
     def clean_files(self):
         """Read every file, so the report lists every unreadable one, not just the first."""
         files = self.cleaned_data["files"]
-        if len(files) > MAX_FILES:
-            raise ValidationError(_("Import at most %(max)s files at a time.") % {"max": MAX_FILES})
+        limits.check_files(files)  # before any is read
         parsed, errors = [], []
         for upload in files:
             try:

@@ -2,12 +2,14 @@
 
 import csv
 import io
+import itertools
 from pathlib import PurePath
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from coproduce.core import archives, limits
 from coproduce.people.models import Organisation, Person
 from coproduce.projects.models import Project
 
@@ -162,7 +164,11 @@ class ParticipantForm(forms.Form):
 
 
 def read_table(upload) -> tuple[list, list]:
-    """The header row and the other rows of a CSV or Excel file, or a ValidationError."""
+    """The header row and the other rows of a CSV or Excel file, or a ValidationError.
+
+    Rows are read one at a time and reading stops one row past the limit (limits.py), so a small
+    file of millions of rows is refused in the time a few thousand take; cells past the column
+    limit are not read (an Excel row can claim 16,384 columns)."""
     extension = PurePath(upload.name or "").suffix.lower()
     if extension not in (".csv", ".xlsx"):
         raise ValidationError(_("The file must be a CSV or Excel (.xlsx) file."))
@@ -171,6 +177,8 @@ def read_table(upload) -> tuple[list, list]:
     if upload.size > IMPORT_MAX_BYTES:
         raise ValidationError(_("The file must be smaller than 5 MB."))
     data = upload.read()
+    max_rows, max_columns = limits.get("rows"), limits.get("columns")
+    wanted = max_rows + 2  # the header, the rows allowed, and one more to know there are more
     if extension == ".csv":
         try:
             text = data.decode("utf-8-sig")
@@ -180,21 +188,87 @@ def read_table(upload) -> tuple[list, list]:
             except UnicodeDecodeError:
                 raise ValidationError(_("The CSV file is not readable text (UTF-8).")) from None
         try:
-            rows = list(csv.reader(io.StringIO(text)))
+            rows = list(itertools.islice(csv.reader(io.StringIO(text)), wanted))
         except csv.Error:
             raise ValidationError(_("The CSV file could not be read.")) from None
     else:
         from openpyxl import load_workbook
 
         try:
+            # The zip's declared sizes (sheets, shared strings) and every sheet's rows and
+            # columns are checked before openpyxl, which trusts them, opens it.
+            with archives.Archive(io.BytesIO(data), name=upload.name) as archive:
+                for member in archive.namelist():
+                    if member.startswith("xl/worksheets/") and member.endswith(".xml"):
+                        with archive.open(member) as stream:
+                            _check_sheet(stream, upload.name, max_rows, max_columns)
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-            rows = [list(row) for row in book.worksheets[0].iter_rows(values_only=True)]
+            sheet = book.worksheets[0]
+            rows = [
+                list(row)
+                for row in sheet.iter_rows(
+                    max_row=wanted, max_col=max_columns + 1, values_only=True
+                )
+            ]
             book.close()
+        except archives.BadArchive:
+            raise ValidationError(_("The Excel file could not be read.")) from None
+        except ValidationError:
+            raise
         except Exception:  # openpyxl raises zip, XML and key errors for broken files
             raise ValidationError(_("The Excel file could not be read.")) from None
+        for row in rows:
+            while row and row[-1] is None:
+                row.pop()
     if not rows:
         raise ValidationError(_("The file has no rows."))
+    if len(rows) > max_rows + 1:
+        raise limits.too_many_rows()
+    if any(len(row) > max_columns for row in rows):
+        raise _too_many_columns(max_columns)
+    if sum(len(row) for row in rows) > limits.get("cells"):
+        raise _too_many_cells()
     return rows[0], rows[1:]
+
+
+def _too_many_columns(max_columns):
+    return ValidationError(_("The file has more than %(max)s columns.") % {"max": max_columns})
+
+
+def _too_many_cells():
+    return ValidationError(
+        _("The file has more than %(max)s cells; split it into smaller files.")
+        % {"max": limits.get("cells")}
+    )
+
+
+def _check_sheet(stream, name, max_rows, max_columns) -> None:
+    """Count a worksheet's rows, columns and cells, streaming, and stop past the limits:
+    openpyxl reads a whole sheet as it opens it (to find its size when the sheet does not say),
+    which for a small file of three million rows took minutes."""
+    rows = total = 0
+    max_cells = limits.get("cells")
+    for event, element in archives.iter_xml(stream, name=name, keep=False):
+        if event != "start":
+            continue
+        tag = element.tag.rsplit("}", 1)[-1]
+        if tag == "row":
+            rows += 1
+            cells = 0
+            number = element.get("r") or ""
+            if rows > max_rows + 1 or (number.isdigit() and int(number) > max_rows + 1):
+                raise limits.too_many_rows()
+        elif tag == "c":
+            cells += 1
+            total += 1
+            if total > max_cells:
+                raise _too_many_cells()
+            letters = (element.get("r") or "").rstrip("0123456789")
+            column = 0
+            for letter in letters[:4].upper():
+                column = column * 26 + ord(letter) - 64
+            if max(column, cells) > max_columns:
+                raise _too_many_columns(max_columns)
 
 
 class ParticipantImportForm(forms.Form):

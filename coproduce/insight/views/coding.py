@@ -23,6 +23,7 @@ from django.views import View
 from django.views.generic import TemplateView
 from markupsafe import Markup
 
+from coproduce.core.forms import error_href, error_messages
 from coproduce.core.mixins import ActionFormView, add_validation_error
 from coproduce.people.roles import roles_for
 
@@ -146,6 +147,7 @@ class SourceMixin(CodingPage):
             "form": form,
             "tree": self.tree,
             "preview": self.preview(form),
+            "panel_errors": self.panel_errors(form),
             "status": status,
             "crumbs": self.crumbs(),
             "section": self.section,
@@ -163,7 +165,24 @@ class SourceMixin(CodingPage):
             return selectors.excerpt(self.source.text, start, end, limit=300)
         return ""
 
-    def render_changes(self, status, *, status_error=False, span=None, focus="", new_code=False):
+    def panel_errors(self, form):
+        """The coding panel's error summary: "select some text" links to the transcript's first
+        turn (the script takes it to the turn last used); a field's error to the field."""
+        items = [{"text": e, "href": "#turn-0"} for e in form.non_field_errors()]
+        for bound in form:
+            items += [{"text": e, "href": error_href(bound)} for e in error_messages(bound)]
+        return items
+
+    def render_changes(
+        self,
+        status,
+        *,
+        status_error=False,
+        span=None,
+        focus="",
+        new_code=False,
+        panel_errors=(),
+    ):
         """What htmx swaps in after a change: the status message (the request's target), and
         out of band the blocks the change touched, the coding count and, after a new code, the
         code list. Only the touched turns are re-rendered, so coding stays quick on long
@@ -177,6 +196,7 @@ class SourceMixin(CodingPage):
             "status_error": status_error,
             "focus": focus,
             "tree": selectors.code_tree(self.study) if new_code else None,
+            "panel_errors": list(panel_errors),
             "oob": True,
         }
         if span:
@@ -244,8 +264,8 @@ class CodingAdd(SourceMixin, View):
                     message = _("Those codes were already on this passage.")
                 return self.done(message, (data["start"], data["end"]), new_code=bool(new_name))
         if request.htmx:
-            errors = [e for errs in form.errors.values() for e in errs]
-            return self.render_changes(" ".join(errors), status_error=True)
+            # Shown in the panel's error summary, inside the form; the status stays quiet.
+            return self.render_changes("", panel_errors=self.panel_errors(form))
         return self.render_page(form)
 
 

@@ -63,6 +63,9 @@ def _attachment(response, filename):
 
 
 def _visible_jobs(request, study):
+    # Jobs whose worker died are marked failed before they are listed, so none shows as
+    # running for ever (the worker also does this when it takes its next job).
+    actions.reap_jobs(by=None)
     jobs = Job.objects.filter(study=study)
     if not request.user.has_perm("insight.manage_study", study):
         jobs = jobs.filter(requested_by_id=roles_for(request.user).person_id)
@@ -213,16 +216,26 @@ def _report_rows(report: dict) -> dict:
     return rows
 
 
+def _may_retry(user, study, job) -> bool:
+    # Whoever may see the job may run an export again; an import needs the right to import.
+    if job.kind in actions.IMPORTS:
+        return user.has_perm("insight.manage_study", study)
+    return True
+
+
 class JobPage(JobMixin, TemplateView):
     template_name = "insight/exchange/job.html"
 
     def get_context_data(self, **kwargs):
+        if self.job.status == JobStatus.RUNNING and actions.reap_jobs(by=None):
+            self.job.refresh_from_db()
         job = self.job
         return super().get_context_data(
             job=job,
             kind_label=JOB_KINDS.get(job.kind, job.kind),
             finished=job.status in (JobStatus.DONE, JobStatus.FAILED),
             report=_report_rows(job.report or {}),
+            can_retry=job.can_retry and _may_retry(self.request.user, self.study, job),
             **kwargs,
         )
 
@@ -237,6 +250,20 @@ class JobPage(JobMixin, TemplateView):
             # htmx stops polling on 286 (and still shows this last state).
             response.status_code = 286
         return response
+
+
+class JobRetry(JobMixin, View):
+    """POST only: run a failed job again (the "Try again" button of the job page)."""
+
+    def post(self, request, *args, **kwargs):
+        job = self.job
+        if not _may_retry(request.user, self.study, job):
+            raise PermissionDenied
+        try:
+            actions.retry_job(by=request.user, job=job)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return HttpResponseRedirect(reverse("insight:job", args=[self.study.slug, job.pk]))
 
 
 class JobDownload(JobMixin, View):
@@ -260,4 +287,5 @@ urls = [
     path("insight/<slug:slug>/exchange/codings.xlsx", CodingsXlsx.as_view(), name="codings_xlsx"),
     path("insight/<slug:slug>/jobs/<int:pk>/", JobPage.as_view(), name="job"),
     path("insight/<slug:slug>/jobs/<int:pk>/download/", JobDownload.as_view(), name="job_download"),
+    path("insight/<slug:slug>/jobs/<int:pk>/retry/", JobRetry.as_view(), name="job_retry"),
 ]

@@ -44,7 +44,7 @@ def safe_url(name: str, *args) -> str | None:
         return None
 
 
-# Every area of a study, in the order of the seed study's method (DOMAIN.md section 8):
+# Every area of a study, in the order of the seed study's method (docs/domain.md §8):
 # (url name, label, url-name prefixes that belong to the area, permission to see the link).
 AREAS = [
     ("detail", gettext_lazy("Overview"), ("detail", "update"), "insight.view_study"),

@@ -19,6 +19,7 @@ const filterBox = document.getElementById("code-filter");
 const region = document.getElementById("transcript-region");
 const status = document.getElementById("coding-status");
 const selectedLabel = preview ? preview.dataset.selected || "" : "";
+const errors = document.getElementById("coding-errors");
 
 let current = null; // the turn with tabindex 0
 let sentence = null; // {turn, from, to} indices into the turn's sentences
@@ -182,6 +183,20 @@ function onTurnKey(event) {
   event.preventDefault();
 }
 
+// Back to "nothing selected" once a change is made: the old passage is no longer the one the
+// panel would code.
+function clearSelection() {
+  startInput.value = "";
+  endInput.value = "";
+  if (preview && preview.dataset.empty) {
+    const empty = document.createElement("p");
+    empty.className = "nhsuk-body-s";
+    empty.textContent = preview.dataset.empty;
+    preview.replaceChildren(empty);
+  }
+  document.getSelection().removeAllRanges();
+}
+
 function filterCodes() {
   const needle = filterBox.value.trim().toLowerCase();
   for (const item of panel.querySelectorAll(".insight-code-tree .nhsuk-checkboxes__item")) {
@@ -191,16 +206,23 @@ function filterCodes() {
 
 // After htmx has swapped in a change: the status message, and the turns it touched.
 function afterSwap() {
+  // The panel's error summary (inside its form) takes focus, as on a page with errors.
+  const summary = errors && errors.querySelector(".nhsuk-error-summary");
+  if (summary) {
+    summary.tabIndex = -1;
+    summary.focus();
+    return;
+  }
   const message = status && status.querySelector("p");
   if (!message) return;
   const error = message.hasAttribute("data-error");
   const wanted = message.dataset.focus && document.getElementById(message.dataset.focus);
   if (!error && panel) {
-    startInput.value = "";
-    endInput.value = "";
+    clearSelection();
     const newCode = panel.querySelector("input[name=new_code]");
     if (newCode) newCode.value = "";
     for (const box of panel.querySelectorAll("input[name=codes]:checked")) box.checked = false;
+    if (filterBox) filterBox.value = "";
   }
   if (filterBox) filterCodes();
   if (error) {
@@ -239,6 +261,22 @@ function init() {
     });
   }
   document.addEventListener("selectionchange", fromPageSelection);
+  if (errors) {
+    // "Select some text" goes back to the turn last used, not always the first; a field's
+    // error to the field. (The NHS.UK script handles the summary rendered with the page; this
+    // one also serves the summary htmx swaps in.)
+    errors.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href^='#']");
+      if (!link || event.defaultPrevented) return;
+      event.preventDefault();
+      const id = link.getAttribute("href").slice(1);
+      if (id.startsWith("turn-")) {
+        focusTurn((current && document.getElementById(current.id)) || turns()[0]);
+      } else if (document.getElementById(id)) {
+        document.getElementById(id).focus();
+      }
+    });
+  }
   if (panel) {
     panel.addEventListener("keydown", (event) => {
       // Turns swapped in after a change replace the old elements: look the turn up again.
