@@ -226,9 +226,9 @@ def main():
         began = time.perf_counter()
         passages = search.rebuild(study)
         index_seconds = time.perf_counter() - began
-        # What the task worker does once a large import commits (search_tasks.py), run here
+        # What the task worker does once a large import commits (search/tasks.py), run here
         # as the worker would, so searches are timed on the index as users will meet it.
-        from coproduce.insight.search_tasks import vacuum_search_index
+        from coproduce.insight.search.tasks import vacuum_search_index
 
         began = time.perf_counter()
         vacuum_search_index.call()

@@ -186,7 +186,9 @@ def serve(args) -> int:
 def worker(args) -> int:
     _django()
     _wait_until_ready(args.wait)
-    _call("db_worker", *(args.extra or []))
+    extra = args.extra or []
+    # db_worker's own options follow "--": coproduce worker -- --worker-id web1-a
+    _call("db_worker", *(extra[1:] if extra[:1] == ["--"] else extra))
     return 0
 
 

@@ -89,10 +89,12 @@ def _reexported(package: str) -> set[str]:
     if not init.exists():
         return set()
     tree = ast.parse(init.read_text(encoding="utf-8"))
+    parts = package.split(".")
+    # `from .coding import *` in the package, or `from ..exchange.actions import *` above it.
     return {
-        f"{package}.{node.module}"
+        ".".join(parts[: len(parts) - node.level + 1] + [node.module])
         for node in tree.body
-        if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module
+        if isinstance(node, ast.ImportFrom) and node.level and node.module
     }
 
 
@@ -131,7 +133,8 @@ def test_suite_rules_detector_finds_known_modules():
     found = engine_specific_modules()
     assert {
         "coproduce.core.sql",
-        "coproduce.insight.search",
+        "coproduce.insight.search.postgresql",
+        "coproduce.insight.search.sqlite",
         "coproduce.accounts.sessions",
         "coproduce.people.roles",
     } <= found

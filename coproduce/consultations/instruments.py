@@ -66,6 +66,9 @@ class Instrument:
     scale: dict
     items: tuple[Item, ...]
     groups: tuple[dict, ...] = field(default_factory=tuple)
+    # Our own licence and notice sentences in Welsh (never the licensed wording itself).
+    licence_cy: str = ""
+    notice_cy: str = ""
 
     @property
     def needs_permission(self) -> bool:
@@ -78,6 +81,17 @@ class Instrument:
 
     def title_in(self, language: str) -> str:
         return self.title.get(language) or self.title["en"]
+
+    def licence_in(self, language: str) -> tuple[str, str]:
+        """(text, the language it is written in) for a lang attribute."""
+        if language == "cy" and self.licence_cy:
+            return self.licence_cy, "cy"
+        return self.licence, "en"
+
+    def notice_in(self, language: str) -> tuple[str, str]:
+        if language == "cy" and self.notice_cy:
+            return self.notice_cy, "cy"
+        return self.notice, "en"
 
     @property
     def values(self) -> list[int]:
@@ -199,6 +213,8 @@ def read(path: Path) -> Instrument:
         scale=data["scale"],
         items=items,
         groups=tuple(data.get("groups") or ()),
+        licence_cy=data.get("licence_cy", ""),
+        notice_cy=" ".join(data.get("notice_cy", "").split()),
     )
 
 

@@ -6,15 +6,30 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.roles import roles_for
 from coproduce.projects.mixins import ProjectMixin
+from coproduce.projects.selectors import members_to_email
 
 from . import actions, rules_of_method, selectors
 from .forms import CloseForm, DecisionForm, OutsideDecisionForm, PositionForm, ResolveForm
 from .models import Decision, Outcome, Position
+
+
+def proposed_message(project) -> str:
+    """Says what will really happen: how many members will be e-mailed, or that nobody will."""
+    count = members_to_email(project).count()
+    if not count:
+        return _("Proposal opened. No members to e-mail yet.")
+    return ngettext(
+        "Proposal opened. %(count)s member will be e-mailed.",
+        "Proposal opened. %(count)s members will be e-mailed.",
+        count,
+    ) % {"count": count}
+
 
 PAGE_SIZE = 25
 
@@ -119,7 +134,7 @@ class DecisionCreate(ProjectMixin, ActionFormView):
             proposer=_person(self.request),
             **form.cleaned_data,
         )
-        messages.success(self.request, _("Proposal opened. Members will be emailed."))
+        messages.success(self.request, proposed_message(self.project))
         return decision
 
     def get_success_url(self, result=None):

@@ -9,7 +9,8 @@ from django.core.exceptions import ValidationError
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from . import actions
+from . import jobs
+from .actions import assist as actions
 from .assist import backends, evaluate, suggest
 from .models import Code, Job
 
@@ -52,21 +53,21 @@ def _suggest(job, user, asked) -> dict:
             )
             % {"count": evaluate.MIN_EXAMPLES}
         )
-    actions.job_progress(job=job, done=1, total=STEPS)
+    jobs.job_progress(job=job, done=1, total=STEPS)
     run = actions.suggest_codes(by=user, study=study, unit=asked["unit"], backend=asked["backend"])
-    actions.job_progress(job=job, done=2, total=STEPS)
+    jobs.job_progress(job=job, done=2, total=STEPS)
     return {"asked": asked, "run": run.pk, "suggestions": run.suggestions.count()}
 
 
 def _evaluate(job, asked) -> dict:
     study = job.study
     data = study_dataset(study, asked["unit"])
-    actions.job_progress(job=job, done=1, total=STEPS)
+    jobs.job_progress(job=job, done=1, total=STEPS)
     try:
         report = evaluate.evaluate(data, backend=asked["backend"], folds=asked["folds"])
     except backends.BackendUnavailable as exc:
         raise ValidationError(str(exc)) from None
-    actions.job_progress(job=job, done=2, total=STEPS)
+    jobs.job_progress(job=job, done=2, total=STEPS)
     # Code names as they are now, keyed by id, so a renamed code shows its current name.
     names = dict(Code.objects.filter(study=study).values_list("pk", "name"))
     for row in report["per_code"]:
@@ -83,15 +84,15 @@ def run_assist_job(job_id: int) -> str:
     user = getattr(person, "user", None) if person is not None else None
     asked = (job.report or {}).get("asked") or {}
     try:
-        actions.job_progress(job=job, done=0, total=STEPS)
+        jobs.job_progress(job=job, done=0, total=STEPS)
         if job.kind == "suggest":
             report = _suggest(job, user, asked)
         else:
             report = _evaluate(job, asked)
-        actions.finish_job(job=job, report=report)
+        jobs.finish_job(job=job, report=report)
     except ValidationError as exc:
-        actions.fail_job(job=job, error=" ".join(exc.messages))
+        jobs.fail_job(job=job, error=" ".join(exc.messages))
     except Exception:
         logger.exception("insight assist job %s failed", job_id)
-        actions.fail_job(job=job, error=_("Something went wrong while running this job."))
+        jobs.fail_job(job=job, error=_("Something went wrong while running this job."))
     return job.status

@@ -383,6 +383,11 @@ class InterventionCandidate(models.Model):
     apease = models.JSONField(default=dict, blank=True)
     note = models.TextField(_("note"), blank=True)
     selected = models.BooleanField(_("take forward"), default=False)
+    # The input this candidate became in the project's "you said, we did" log, so it is sent
+    # once whatever language its wording was made in (cleared if that input is deleted).
+    sent_input = models.ForeignKey(
+        "reports.Input", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

@@ -1,4 +1,7 @@
-from .views import assist, codebook_delete, coding, exchange, outputs, search, sources, studies
+from .exchange import views as exchange
+from .outputs import views as outputs
+from .search import views as search
+from .views import assist, codebook, codebook_delete, coding, sources, studies
 
 app_name = "insight"
 # Each area keeps its own routes beside its views (all under /insight/).
@@ -6,6 +9,7 @@ urlpatterns = [
     *studies.urls,
     *sources.urls,
     *coding.urls,
+    *codebook.urls,
     *codebook_delete.urls,
     *outputs.urls,
     *exchange.urls,

@@ -1,6 +1,6 @@
 """Reads of frameworks and measures."""
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, prefetch_related_objects
 
 from . import pulse as pulse_figures
 from . import readiness
@@ -222,3 +222,71 @@ def pulse_trend(project, limit: int = 12) -> list[tuple[Pulse, pulse_figures.Pul
         )
         for pulse in reversed(pulses)
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Many projects at once (the organisation's comparison page): a fixed number of queries for a
+# page of projects, whatever each project holds.
+
+
+def latest_readiness(project_ids) -> dict[int, tuple[ReadinessRound, readiness.RoundResult]]:
+    """For each project that has one, its latest readiness round with responses (as in
+    `project_rounds`) and that round's result. Four queries however many projects."""
+    latest: dict[int, ReadinessRound] = {}
+    for round_ in (
+        ReadinessRound.objects.filter(project_id__in=list(project_ids))
+        .annotate(response_count=Count("responses"))
+        .filter(response_count__gt=0)
+        .select_related("criteria", "ladder")
+        .order_by("project_id", "-opened_at", "-id")
+    ):
+        latest.setdefault(round_.project_id, round_)
+    rounds = list(latest.values())
+    prefetch_related_objects(
+        rounds,
+        Prefetch("criteria__items", queryset=FrameworkItem.objects.order_by("position")),
+        Prefetch("ladder__items", queryset=FrameworkItem.objects.order_by("position")),
+    )
+    results = round_results(rounds)
+    return {r.project_id: (r, results[r.pk]) for r in rounds}
+
+
+def latest_pulses(project_ids) -> dict[int, tuple[Pulse, pulse_figures.PulseResult]]:
+    """For each project that has one, its latest pulse (as in `project_pulses`, with or without
+    responses) and its combined result (as in `pulse_result`). Five queries however many
+    projects."""
+    latest: dict[int, Pulse] = {}
+    for pulse in (
+        Pulse.objects.filter(project_id__in=list(project_ids))
+        .select_related("ladder", "principles")
+        .order_by("project_id", "-opened_at", "-id")
+    ):
+        latest.setdefault(pulse.project_id, pulse)
+    pulses = list(latest.values())
+    prefetch_related_objects(
+        pulses,
+        Prefetch("ladder__items", queryset=FrameworkItem.objects.order_by("position")),
+        Prefetch("principles__items", queryset=FrameworkItem.objects.order_by("position")),
+    )
+    rows: dict[int, dict] = {p.pk: {} for p in pulses}
+    for pulse_id, pk, perspective, rung in (
+        PulseResponse.objects.filter(pulse__in=pulses)
+        .order_by("pulse_id", "respondent_key")
+        .values_list("pulse_id", "pk", "perspective", "rung__key")
+    ):
+        rows[pulse_id][pk] = (perspective, rung, {})
+    for pulse_id, response_id, key, agreement in PulseAgreement.objects.filter(
+        response__pulse__in=pulses
+    ).values_list("response__pulse_id", "response_id", "principle__key", "agreement"):
+        rows[pulse_id][response_id][2][key] = agreement
+    return {
+        pulse.project_id: (
+            pulse,
+            pulse_figures.combine(
+                [item.key for item in pulse.ladder.items.all()],
+                [item.key for item in pulse.principles.items.all()],
+                rows[pulse.pk].values(),
+            ),
+        )
+        for pulse in pulses
+    }

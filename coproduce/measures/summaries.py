@@ -121,17 +121,26 @@ def principle_gap(gap, labels: dict) -> str:
     key, value = largest
     if value == 0:
         return _("Lived-experience and professional members agree equally with every principle.")
+    size = abs(value)
+    # "1 point", "1.5 points": a fraction takes the plural, as any whole number but one does.
+    count = int(size) if size == int(size) else 100
     if value < 0:
-        text = _(
+        text = ngettext(
+            "The widest gap is on %(principle)s: lived-experience members agree %(num)s point "
+            "less than professional members (median).",
             "The widest gap is on %(principle)s: lived-experience members agree %(num)s points "
-            "less than professional members (median)."
+            "less than professional members (median).",
+            count,
         )
     else:
-        text = _(
+        text = ngettext(
+            "The widest gap is on %(principle)s: lived-experience members agree %(num)s point "
+            "more than professional members (median).",
             "The widest gap is on %(principle)s: lived-experience members agree %(num)s points "
-            "more than professional members (median)."
+            "more than professional members (median).",
+            count,
         )
-    return text % {"principle": labels[key], "num": number(abs(value))}
+    return text % {"principle": labels[key], "num": number(size)}
 
 
 def rung_distribution(result, rungs: list) -> str:

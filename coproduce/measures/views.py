@@ -8,16 +8,39 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
 from coproduce.core.mixins import ActionFormView, ObjectPermissionMixin
 from coproduce.people.roles import roles_for
 from coproduce.projects.mixins import ProjectMixin
+from coproduce.projects.selectors import members_to_email
 
 from . import actions, selectors, summaries
 from .forms import PulseOpenForm, PulseResponseForm, ReadinessAnswerForm, ReadinessOpenForm
 from .models import Pulse, ReadinessRound
+from .rules import ANSWERING_ROLES
+
+
+def opened_message(project, *, readiness: bool) -> str:
+    """Says what will really happen: how many members (those who answer) will be e-mailed."""
+    count = members_to_email(project).filter(role__in=ANSWERING_ROLES).count()
+    if readiness:
+        if not count:
+            return _("Readiness check opened. No members to e-mail yet.")
+        return ngettext(
+            "Readiness check opened. %(count)s member will be e-mailed.",
+            "Readiness check opened. %(count)s members will be e-mailed.",
+            count,
+        ) % {"count": count}
+    if not count:
+        return _("Pulse opened. No members to e-mail yet.")
+    return ngettext(
+        "Pulse opened. %(count)s member will be e-mailed.",
+        "Pulse opened. %(count)s members will be e-mailed.",
+        count,
+    ) % {"count": count}
 
 
 class FrameworkList(TemplateView):
@@ -141,7 +164,7 @@ class ReadinessOpen(ProjectMixin, ActionFormView):
         round_ = actions.open_readiness_round(
             by=self.request.user, project=self.project, **form.cleaned_data
         )
-        messages.success(self.request, _("Readiness check opened. Members will be emailed."))
+        messages.success(self.request, opened_message(self.project, readiness=True))
         return round_
 
     def get_success_url(self, result=None):
@@ -255,7 +278,7 @@ class PulseOpen(ProjectMixin, ActionFormView):
 
     def perform(self, form):
         pulse = actions.open_pulse(by=self.request.user, project=self.project, **form.cleaned_data)
-        messages.success(self.request, _("Pulse opened. Members will be emailed."))
+        messages.success(self.request, opened_message(self.project, readiness=False))
         return pulse
 
     def get_success_url(self, result=None):

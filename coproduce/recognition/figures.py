@@ -46,3 +46,34 @@ def percentile(values: list[int], p: int) -> float | None:
 
 def timeliness(days: list[int]) -> dict:
     return {"count": len(days), "median": median(days), "p90": percentile(days, 90)}
+
+
+def _ranked(counts: dict[int, int]):
+    """value_at(i): the i-th (from 0) of the values counted in `counts` ({value: how many}),
+    in order, without listing them one by one."""
+    steps = []
+    total = 0
+    for value in sorted(counts):
+        if counts[value] > 0:
+            total += counts[value]
+            steps.append((total, value))
+
+    def value_at(index: int) -> int:
+        return next(value for upto, value in steps if index < upto)
+
+    return total, value_at
+
+
+def timeliness_of_counts(counts: dict[int, int]) -> dict:
+    """`timeliness` of the values counted in `counts` ({days: how many items}): the same median
+    and 90th percentile as `timeliness` of the full list."""
+    n, value_at = _ranked(counts)
+    if not n:
+        return {"count": 0, "median": None, "p90": None}
+    mid = n // 2
+    middle = float(value_at(mid)) if n % 2 else (value_at(mid - 1) + value_at(mid)) / 2
+    position = Fraction((n - 1) * 90, 100)
+    low = math.floor(position)
+    high = min(low + 1, n - 1)
+    p90 = float(value_at(low) + (value_at(high) - value_at(low)) * (position - low))
+    return {"count": n, "median": middle, "p90": p90}

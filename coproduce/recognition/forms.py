@@ -1,5 +1,7 @@
 from django import forms
 from django.utils import timezone
+from django.utils.functional import lazy
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from coproduce.core.forms import DateField
@@ -8,6 +10,13 @@ from coproduce.projects.models import Project
 
 from .models import ActivityType, Choice, ClaimStatus, ExpenseKind, Route, Unit
 from .receipts import MAX_BYTES
+
+
+def _receipt_hint() -> str:
+    """Formatted when shown, so it is in the reader's language (not fixed at import)."""
+    return gettext("A PDF, PNG or JPEG file, smaller than %(mb)s MB.") % {
+        "mb": MAX_BYTES // (1024 * 1024)
+    }
 
 
 class ContributionForm(forms.Form):
@@ -108,8 +117,7 @@ class ExpenseForm(forms.Form):
     upload = forms.FileField(
         label=_("Receipt"),
         required=False,
-        help_text=_("A PDF, PNG or JPEG file, smaller than %(mb)s MB.")
-        % {"mb": MAX_BYTES // (1024 * 1024)},
+        help_text=lazy(_receipt_hint, str)(),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.png,.jpg,.jpeg"}),
     )
 

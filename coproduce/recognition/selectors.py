@@ -4,7 +4,9 @@ import datetime
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Case, Count, IntegerField, Q, Sum, Value, When
+from django.db.models import Case, Count, F, Func, IntegerField, Sum, Value, When
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
 
 from coproduce.people.models import Organisation, OrganisationLink, OrganisationRole
 
@@ -146,30 +148,45 @@ def statement(person) -> dict:
 
 
 def finance_queue(organisation, status=""):
-    """`status` "" (the default view): what needs action, sent first, then approved and waiting
-    for payment, then queried, oldest first within each; "all": every claim, newest first;
-    otherwise the claims in that status, oldest first."""
-    claims = (
-        Claim.objects.filter(organisation=organisation)
+    """The ids of the organisation's claims in queue order. `status` "" (the default view): what
+    needs action, sent first, then approved and waiting for payment, then queried, oldest first
+    within each; "all": every claim, newest first; otherwise the claims in that status, oldest
+    first. Ids only, so ordering every waiting claim stays narrow: paginate this, then read the
+    page with `queue_page`."""
+    claims = Claim.objects.filter(organisation=organisation)
+    if status == "all":
+        claims = claims.order_by("-submitted_on", "-id")
+    elif status:
+        claims = claims.filter(status=status).order_by("submitted_on", "id")
+    else:
+        order = Case(
+            *(When(status=value, then=Value(i)) for i, value in enumerate(NEEDS_ACTION)),
+            output_field=IntegerField(),
+        )
+        claims = (
+            claims.filter(status__in=NEEDS_ACTION)
+            .annotate(action_order=order)
+            .order_by("action_order", "submitted_on", "id")
+        )
+    return claims.values_list("pk", flat=True)
+
+
+def queue_page(ids) -> list[Claim]:
+    """The claims with these ids (a page of `finance_queue`), in that order, each with its
+    person, `n_contributions` and `n_expenses`: one query, whatever the number of claims
+    waiting."""
+    ids = list(ids)
+    claims = {
+        claim.pk: claim
+        for claim in Claim.objects.filter(pk__in=ids)
         .select_related("person")
         .annotate(
             n_contributions=Count("contributions", distinct=True),
             n_expenses=Count("expenses", distinct=True),
         )
-    )
-    if status == "all":
-        return claims.order_by("-submitted_on", "-id")
-    if status:
-        return claims.filter(status=status).order_by("submitted_on", "id")
-    order = Case(
-        *(When(status=value, then=Value(i)) for i, value in enumerate(NEEDS_ACTION)),
-        output_field=IntegerField(),
-    )
-    return (
-        claims.filter(status__in=NEEDS_ACTION)
-        .annotate(action_order=order)
-        .order_by("action_order", "submitted_on", "id")
-    )
+        .order_by()
+    }
+    return [claims[pk] for pk in ids]
 
 
 def export_rows(organisation):
@@ -187,42 +204,106 @@ def export_rows(organisation):
     )
 
 
-def days_to_payment(organisation) -> list[int]:
-    """For each paid piece of time or expense: days from the activity to the payment."""
-    days = []
+# Timeliness covers what was paid in the last 12 months: recent enough to say how promptly
+# people are paid now, and bounded whatever the organisation's history.
+TIMELINESS_DAYS = 365
+
+
+class DaysBetween(Func):
+    """Whole days from the second date to the first, as an integer (in PostgreSQL date - date
+    is already one)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def days_to_payment(organisation, since: datetime.date) -> dict[int, int]:
+    """For the pieces of time and expenses paid on or after `since`: how many took each number
+    of days from the activity to the payment. Two grouped queries (a row per distinct number of
+    days, not per item)."""
+    histogram: dict[int, int] = defaultdict(int)
     money = [Choice.PAYMENT, Choice.VOUCHERS]  # credits and declined time are not payments
     for queryset in (
         Contribution.objects.filter(claim__choice__in=money),
         Expense.objects.all(),
     ):
-        rows = queryset.filter(
-            organisation=organisation, claim__status=ClaimStatus.PAID
-        ).values_list("date", "claim__paid_on")
-        days.extend((paid - done).days for done, paid in rows)
-    return days
+        rows = (
+            queryset.filter(
+                organisation=organisation,
+                claim__organisation=organisation,
+                claim__status=ClaimStatus.PAID,
+                claim__paid_on__gte=since,
+            )
+            .annotate(days=DaysBetween(F("claim__paid_on"), F("date")))
+            .order_by()
+            .values("days")
+            .annotate(n=Count("id"))
+            .values_list("days", "n")
+        )
+        for days, n in rows:
+            histogram[days] += n
+    return dict(histogram)
 
 
 def timeliness(organisation) -> dict:
-    return figures.timeliness(days_to_payment(organisation))
+    """Median and 90th percentile of days from activity to payment over the items paid in the
+    last 12 months (`figures.timeliness`)."""
+    since = today() - datetime.timedelta(days=TIMELINESS_DAYS - 1)
+    return figures.timeliness_of_counts(days_to_payment(organisation, since))
 
 
 def totals(organisation) -> dict:
-    """Hours given by perspective, paid amounts and credits, per year and month."""
+    """Hours given by perspective, paid amounts and credits, per year and month: grouped in the
+    database (a row per month or perspective, not per record), four queries."""
     by_month = defaultdict(lambda: {"minutes": 0, "paid": Decimal(0), "credits": 0})
     by_perspective = defaultdict(int)
-    for day, perspective, minutes, prep in Contribution.objects.filter(
-        organisation=organisation
-    ).values_list("date", "perspective", "minutes", "preparation_minutes"):
-        by_month[(day.year, day.month)]["minutes"] += minutes + prep
+    given = Contribution.objects.filter(organisation=organisation).order_by()
+    for month, minutes, prep in (
+        given.annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(m=Sum("minutes"), p=Sum("preparation_minutes"))
+        .values_list("month", "m", "p")
+    ):
+        by_month[(month.year, month.month)]["minutes"] += minutes + prep
+    for perspective, minutes, prep in (
+        given.values("perspective")
+        .annotate(m=Sum("minutes"), p=Sum("preparation_minutes"))
+        .order_by("perspective")
+        .values_list("perspective", "m", "p")
+    ):
         by_perspective[perspective or ""] += minutes + prep
-    for paid_on, t, e in Claim.objects.filter(
-        organisation=organisation, status=ClaimStatus.PAID
-    ).values_list("paid_on", "time_amount", "expenses_amount"):
-        by_month[(paid_on.year, paid_on.month)]["paid"] += t + e
-    for day, minutes in Movement.objects.filter(
-        transfer__contribution__organisation=organisation, minutes__gt=0
-    ).values_list("transfer__made_on", "minutes"):
-        by_month[(day.year, day.month)]["credits"] += minutes
+    for month, t, e in (
+        Claim.objects.filter(organisation=organisation, status=ClaimStatus.PAID)
+        .order_by()
+        .annotate(month=TruncMonth("paid_on"))
+        .values("month")
+        .annotate(t=Sum("time_amount"), e=Sum("expenses_amount"))
+        .values_list("month", "t", "e")
+    ):
+        by_month[(month.year, month.month)]["paid"] += t + e
+    for month, minutes in (
+        Movement.objects.filter(transfer__contribution__organisation=organisation, minutes__gt=0)
+        .order_by()
+        .annotate(month=TruncMonth("transfer__made_on"))
+        .values("month")
+        .annotate(m=Sum("minutes"))
+        .values_list("month", "m")
+    ):
+        by_month[(month.year, month.month)]["credits"] += minutes
     months = [
         # `start`: the month's first day, for showing the month by name in the reader's language.
         {"year": y, "month": m, "start": datetime.date(y, m, 1), **values}
@@ -238,12 +319,21 @@ def totals(organisation) -> dict:
 
 
 def waiting_counts(organisation) -> dict:
-    return Claim.objects.filter(organisation=organisation).aggregate(
-        submitted=Count("id", filter=Q(status=ClaimStatus.SUBMITTED)),
-        queried=Count("id", filter=Q(status=ClaimStatus.QUERIED)),
-        approved=Count("id", filter=Q(status=ClaimStatus.APPROVED)),
-        paid=Count("id", filter=Q(status=ClaimStatus.PAID)),
+    """Claims in each state: one grouped query, read from the (organisation, status, paid_on)
+    index alone."""
+    counts = dict.fromkeys(
+        (ClaimStatus.SUBMITTED, ClaimStatus.QUERIED, ClaimStatus.APPROVED, ClaimStatus.PAID), 0
     )
+    for status, n in (
+        Claim.objects.filter(organisation=organisation)
+        .order_by()
+        .values("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    ):
+        if status in counts:
+            counts[status] = n
+    return {str(status): n for status, n in counts.items()}
 
 
 def finance_organisations(roles):

@@ -400,6 +400,7 @@ class Queue(OrganisationMixin, ObjectPermissionMixin, TemplateView):
             filters=filters,
             status=status,
             page=page,
+            claims=selectors.queue_page(page),
             counts=selectors.waiting_counts(self.organisation),
             timeliness=selectors.timeliness(self.organisation),
         )

@@ -106,20 +106,36 @@ def organisation_projects(organisation) -> QuerySet[Project]:
     )
 
 
-def comparison_row(project) -> dict:
-    """One row of the organisation view: a handful of queries per project, so the page shows a
-    fixed number of projects at a time."""
-    readiness = readiness_summary(project)
-    pulse = pulse_summary(project)
-    power = decision_selectors.power_sharing(project)["overall"]
-    chain = selectors.chain_counts(project)
-    return {
-        "project": project,
-        "recommendation": readiness.rung_label if readiness else None,
-        "gap": pulse.result.gap.rung if pulse else None,
-        "gap_text": pulse.gap_text if pulse else None,
-        "lived_proposals": power.proposals,
-        "outside": power.outside.numerator,
-        "responded_pct": chain["responded_pct"],
-        "overdue_actions": chain["overdue_actions"],
-    }
+def comparison_rows(projects) -> list[dict]:
+    """The rows of the organisation view for these projects (a page of them): each project's
+    readiness, perception gap, power sharing and "you said, we did" figures, read for all of
+    them together, so a page runs the same queries whatever its projects hold."""
+    projects = list(projects)
+    ids = [p.pk for p in projects]
+    readiness = measure_selectors.latest_readiness(ids)
+    pulses = measure_selectors.latest_pulses(ids)
+    facts = decision_selectors.decision_facts_by_project(ids)
+    chain = selectors.chain_counts_by_project(ids)
+    rows = []
+    for project in projects:
+        recommendation = None
+        if project.pk in readiness:
+            round_, result = readiness[project.pk]
+            rung = result.recommendation.rung
+            ladder = {item.key: item.label for item in round_.ladder.items.all()}
+            recommendation = ladder.get(rung) if rung else None
+        pulse = pulses[project.pk][1] if project.pk in pulses else None
+        power = decision_selectors.figures(facts[project.pk])
+        rows.append(
+            {
+                "project": project,
+                "recommendation": recommendation,
+                "gap": pulse.gap.rung if pulse else None,
+                "gap_text": summaries.rung_gap(pulse.gap) if pulse else None,
+                "lived_proposals": power.proposals,
+                "outside": power.outside.numerator,
+                "responded_pct": chain[project.pk]["responded_pct"],
+                "overdue_actions": chain[project.pk]["overdue_actions"],
+            }
+        )
+    return rows

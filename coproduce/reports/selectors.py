@@ -133,3 +133,29 @@ def chain_counts(project) -> dict:
             input__project=project, done_on__isnull=True, due_on__lt=timezone.localdate()
         ).count(),
     }
+
+
+def chain_counts_by_project(project_ids) -> dict[int, dict]:
+    """For each of these projects, the share of inputs answered and the overdue actions (as in
+    `chain_counts`): two grouped queries however many projects."""
+    ids = list(project_ids)
+    figures = {pk: {"responded_pct": None, "overdue_actions": 0} for pk in ids}
+    for project_id, inputs, responded in (
+        Input.objects.filter(project_id__in=ids)
+        .order_by()
+        .values("project_id")
+        .annotate(inputs=Count("id", distinct=True), responded=Count("response", distinct=True))
+        .values_list("project_id", "inputs", "responded")
+    ):
+        figures[project_id]["responded_pct"] = round(100 * responded / inputs) if inputs else None
+    for project_id, overdue in (
+        Action.objects.filter(
+            input__project_id__in=ids, done_on__isnull=True, due_on__lt=timezone.localdate()
+        )
+        .order_by()
+        .values("input__project_id")
+        .annotate(n=Count("id"))
+        .values_list("input__project_id", "n")
+    ):
+        figures[project_id]["overdue_actions"] = overdue
+    return figures

@@ -319,7 +319,7 @@ class OrganisationProjects(ObjectPermissionMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         page = Paginator(dashboard.organisation_projects(self.organisation), self.page_size)
         page = page.get_page(self.request.GET.get("page"))
-        rows = [dashboard.comparison_row(project) for project in page]
+        rows = dashboard.comparison_rows(page)
         gaps = [row for row in rows if row["gap"] is not None]
         context.update(
             organisation=self.organisation,

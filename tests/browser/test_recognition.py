@@ -160,9 +160,7 @@ def test_journey_member_claims_on_two_organisation_project(page, axe_check):
     page.get_by_role("link", name="Send a claim").click()
     axe_check(page)
     choices = page.get_by_label("Organisation to claim from")
-    expect(choices.locator("option")).to_have_text(
-        ["- Select an option -", "Dyffryn Teg Health Board"]
-    )
+    expect(choices.locator("option")).to_have_text(["Choose an option", "Dyffryn Teg Health Board"])
     choices.select_option(label="Dyffryn Teg Health Board")
     page.get_by_role("button", name="Send claim").click()
     page.wait_for_url("**/recognition/claims/*/")

@@ -37,9 +37,9 @@ def test_export_csv_injection_names_neutralised(world, client_for):
     )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert _names(rows) == {
-        "organisation": "Dyffryn Teg Health Board",
-        "team": "'" + TEAM,
-        "clinician": "'" + f"{CLINICIAN} ({TEAM})",
+        "Organisation": "Dyffryn Teg Health Board",
+        "Team": "'" + TEAM,
+        "Clinician": "'" + f"{CLINICIAN} ({TEAM})",
     }
 
 
@@ -51,8 +51,8 @@ def test_export_xlsx_injection_names_neutralised(world, client_for):
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = [list(r) for r in sheet.iter_rows(values_only=True)]
     assert _names(rows) == {
-        "organisation": "Dyffryn Teg Health Board",
-        "team": "'" + TEAM,
-        "clinician": "'" + f"{CLINICIAN} ({TEAM})",
+        "Organisation": "Dyffryn Teg Health Board",
+        "Team": "'" + TEAM,
+        "Clinician": "'" + f"{CLINICIAN} ({TEAM})",
     }
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)

@@ -63,8 +63,8 @@ def _attack(scored, secret_count, secret_mean, tolerance):
 
 def test_export_subtraction_never_gives_the_small_clinician(team, world, client_for):
     rows = _export(client_for(world["admin"]), world)
-    by_name = {(r["Level"], r["Name"], r["Month"]): r for r in rows}
-    month = next(r["Month"] for r in rows if r["Month"] != "All months")
+    by_name = {(r["Level"], r["Name"], r["Month (year-month)"]): r for r in rows}
+    month = next(r["Month (year-month)"] for r in rows if r["Month (year-month)"] != "All months")
     scored = [
         (int(r["Complete responses"]), float(r["Mean score"])) for r in rows if r["Mean score"]
     ]
@@ -72,7 +72,7 @@ def test_export_subtraction_never_gives_the_small_clinician(team, world, client_
     # 3-response mean by at most 0.1.
     _attack(scored, secret_count=3, secret_mean=CEE_MEAN, tolerance=0.25)
     assert len(scored) == 6  # organisation, team and Cerys; all months and this month
-    team_row = by_name[("team", "Bridge Street GPs", "All months")]
+    team_row = by_name[("Team", "Bridge Street GPs", "All months")]
     # (30 × 9 + 26 × 8 + 2) / 59 = 480 / 59 = 8.14; top-box 30 / 59 = 50.8%.
     assert [team_row[k] for k in ("Complete responses", "Mean score", "Top-box score (%)")] == [
         "59",
@@ -81,7 +81,7 @@ def test_export_subtraction_never_gives_the_small_clinician(team, world, client_
     ]
     for period in ("All months", month):
         assert [
-            by_name[("clinician", f"{name} (Bridge Street GPs)", period)][k]
+            by_name[("Clinician", f"{name} (Bridge Street GPs)", period)][k]
             for name in ("Cerys Cochair", "Dr Bee", "Dr Cee")
             for k in ("Complete responses", "Mean score", "Why the score is blank")
         ] == [
@@ -107,17 +107,20 @@ def test_team_dashboard_subtraction_never_gives_the_small_clinician(team, world,
     body = body.content.decode()
     scored = [
         (int(n), float(mean))
-        for mean, n in re.findall(r"mean score ([\d.]+) out of 9 \((\d+) complete", body)
+        for mean, n in re.findall(r"average score was ([\d.]+) out of 9 \((\d+) complete", body)
     ]
     # One decimal place: the team total is off by up to 3 points, so a 3-response mean by 1.
     _attack(scored, secret_count=3, secret_mean=CEE_MEAN, tolerance=1.0)
-    assert "All months: Top-box 50.8%, mean score 8.1 out of 9 (59 complete responses)" in body
+    assert (
+        "All months: 51% of patients gave the highest score on all three questions. The average "
+        "score was 8.1 out of 9 (59 complete responses)." in body
+    )
     rows = table(body, "Each clinician's results, all months")["rows"][1:]
     assert rows == [
         [
             "Cerys Cochair",
-            "CollaboRATE (10-point version): Top-box 100.0%, mean score 9.0 out of 9 "
-            "(30 complete responses)",
+            "CollaboRATE (10-point version): 100% of patients gave the highest score on all "
+            "three questions. The average score was 9.0 out of 9 (30 complete responses).",
         ],
         ["Dr Bee", f"CollaboRATE (10-point version): {SHOWN_AS}"],
         ["Dr Cee", "CollaboRATE (10-point version): Not enough responses yet"],
@@ -136,6 +139,6 @@ def test_organisation_dashboard_shows_the_pooled_total(team, world, client_for):
         reverse("consultations:organisation", args=[world["org"].slug])
     )
     assert (
-        "All months: Top-box 50.8%, mean score 8.1 out of 9 (59 complete responses)"
-        in body.content.decode()
+        "All months: 51% of patients gave the highest score on all three questions. The average "
+        "score was 8.1 out of 9 (59 complete responses)." in body.content.decode()
     )

@@ -126,11 +126,14 @@ def test_clinician_dashboard_minimum_rule(world, client_for):
     actions.set_minimum(by=None, organisation=world["org"], minimum_responses=26)
     page = client.get(url).text
     assert "Not enough responses yet" in page
-    assert "Top-box" not in page
+    assert "gave the highest score" not in page
     actions.set_minimum(by=None, organisation=world["org"], minimum_responses=25)
     page = client.get(url).text
     # Mean score on the published 0–9 scale: (24 × 9 + 26/3) / 25 = 8.99 → 9.0.
-    assert "Top-box 96.0%, mean score 9.0 out of 9 (25 complete responses)" in page
+    assert (
+        "96% of patients gave the highest score on all three questions. The average score was "
+        "9.0 out of 9 (25 complete responses)." in page
+    )
 
 
 def test_team_dashboard_shows_clinicians_to_managers_only(world, client_for):
@@ -380,11 +383,11 @@ def test_export_csv_leaves_scores_blank_below_minimum(world, client_for):
     )
     lines = response.content.decode().strip().splitlines()
     assert lines[0] == (
-        "Level,Name,Questionnaire,Month,Complete responses,Minimum,Mean score,Top-box score (%),"
-        "Why the score is blank"
+        "Level,Name,Questionnaire,Month (year-month),Complete responses,Minimum,Mean score,"
+        "Top-box score (%),Why the score is blank"
     )
     assert lines[1] == (
-        "organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,3,25,,,"
+        "Organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,3,25,,,"
         "Fewer complete responses than the minimum"
     )
     actions.set_minimum(by=None, organisation=world["org"], minimum_responses=3)
@@ -392,7 +395,7 @@ def test_export_csv_leaves_scores_blank_below_minimum(world, client_for):
         reverse("consultations:export_csv", args=[world["org"].slug])
     )
     assert (
-        "organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,"
+        "Organisation,Dyffryn Teg Health Board,CollaboRATE (10-point version),All months,"
         "3,3,9.0,100.0," in response.content.decode()
     )
 

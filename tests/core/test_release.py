@@ -12,33 +12,22 @@ To stay off the network, the new virtualenv reaches the test environment's insta
 dependencies through a .pth file, and the wheel is built without build isolation.
 """
 
-import http.client
 import os
 import quopri
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
-import urllib.parse
-from http.cookies import SimpleCookie
 from pathlib import Path
 
 import pytest
 
+from .processes import Client, answers, environment, free_port, new_database, stop, wait_for
+
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
-DATABASE_URL = os.environ.get("DATABASE_URL", "")
 PASSWORD = "a-long-admin-passphrase-2026"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _copy_as_a_clone(dest: Path) -> None:
@@ -57,78 +46,10 @@ def _copy_as_a_clone(dest: Path) -> None:
             shutil.copy2(source, dest / name)
 
 
-class Client:
-    """Just enough of a browser behind an HTTPS proxy: the proxy's headers, cookies (Secure
-    ones too: the proxy spoke HTTPS to the browser) and the CSRF token of the last form."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.cookies: dict[str, str] = {}
-
-    def request(self, method, path, form=None):
-        headers = {
-            "Host": f"127.0.0.1:{self.port}",
-            "X-Forwarded-Proto": "https",
-            "X-Forwarded-For": "203.0.113.7",
-        }
-        if self.cookies:
-            headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        body = None
-        if form is not None:
-            form = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form}
-            body = urllib.parse.urlencode(form)
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-            headers["Origin"] = f"https://127.0.0.1:{self.port}"
-        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
-        try:
-            connection.request(method, path, body=body, headers=headers)
-            response = connection.getresponse()
-            content = response.read()
-        finally:
-            connection.close()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            for name, morsel in SimpleCookie(header).items():
-                self.cookies[name] = morsel.value
-        return response.status, response.headers, content
-
-    def get(self, path):
-        return self.request("GET", path)
-
-    def post(self, path, form):
-        return self.request("POST", path, form)
-
-
-def _wait_for(check, *, seconds, what):
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out after {seconds} s waiting for {what}")
-
-
-def _answers(port):
-    try:
-        status, _headers, body = Client(port).get("/healthz")
-    except OSError:
-        return False
-    return status == 200 and body
-
-
 @pytest.fixture
 def database():
-    if not DATABASE_URL.startswith("postgres"):
-        pytest.skip("needs PostgreSQL: run under scripts/with-postgres.sh (sets DATABASE_URL)")
-    import psycopg
-
-    name = f"coproduce_release_{secrets.token_hex(4)}"
-    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-    url = urllib.parse.urlsplit(DATABASE_URL)
-    yield urllib.parse.urlunsplit(url._replace(path=f"/{name}"))
-    with psycopg.connect(DATABASE_URL, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+    with new_database("coproduce_release") as url:
+        yield url
 
 
 @pytest.fixture
@@ -164,25 +85,8 @@ def installed(tmp_path):
     return venv / "bin"
 
 
-def _environment(tmp_path, database_url):
-    dropped = ("DJANGO_SETTINGS_MODULE", "COPRODUCE_DEMO", "COPRODUCE_NODE_MODULES", "PYTHONPATH")
-    env = {k: v for k, v in os.environ.items() if k not in dropped}
-    env.update(
-        SECRET_KEY=secrets.token_urlsafe(50),
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        DATABASE_URL=database_url,
-        COPRODUCE_DATA=str(tmp_path / "data"),
-        SITE_URL="https://coproduce.example.test",
-        TRUSTED_PROXY_COUNT="1",
-        EMAIL_BACKEND="django.core.mail.backends.console.EmailBackend",
-        WEB_CONCURRENCY="1",
-        LOG_LEVEL="WARNING",
-    )
-    return env
-
-
 def test_release_readme_production_steps_from_wheel(tmp_path, database, installed):
-    env = _environment(tmp_path, database)
+    env = environment(tmp_path / "data", database)
     run = tmp_path / "run"
     run.mkdir()
 
@@ -217,13 +121,13 @@ def test_release_readme_production_steps_from_wheel(tmp_path, database, installe
     assert where.stdout.startswith(str(tmp_path / "venv"))
 
     processes = []
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     try:
         # Started together before the database is migrated: they wait, none crashes.
         for number, port in enumerate(ports):
             start(f"serve{number}", "serve", "--bind", f"127.0.0.1:{port}", "--wait", "300")
         start("worker", "worker", "--wait", "300")
-        _wait_for(
+        wait_for(
             lambda: all(
                 "run `coproduce release`" in log(n) for n in ("serve0", "serve1", "worker")
             ),
@@ -244,7 +148,7 @@ def test_release_readme_production_steps_from_wheel(tmp_path, database, installe
         assert "Release complete" in release.stdout
 
         for port in ports:
-            _wait_for(lambda port=port: _answers(port), seconds=120, what=f"serve on {port}")
+            wait_for(lambda port=port: answers(port), seconds=120, what=f"serve on {port}")
         assert [p.poll() for p in processes] == [None, None, None]
 
         # The sign-in page and its CSS, from the wheel's assets, on both servers.
@@ -319,7 +223,7 @@ def test_release_readme_production_steps_from_wheel(tmp_path, database, installe
         )
 
         # The worker sends it; the invitee accepts on the other server.
-        link = _wait_for(
+        link = wait_for(
             lambda: re.search(
                 r"https://coproduce\.example\.test(/invitations/accept/\S+/)", mail()
             ),
@@ -341,11 +245,4 @@ def test_release_readme_production_steps_from_wheel(tmp_path, database, installe
         assert invitee.get(link.group(1))[0] == 410  # the link works once
         assert [p.poll() for p in processes] == [None, None, None]
     finally:
-        for process in processes:
-            if process.poll() is None:
-                os.killpg(process.pid, 15)
-        for process in processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, 9)
+        stop(processes)

@@ -3,7 +3,7 @@
 from django.urls import reverse
 
 from coproduce.insight import actions
-from coproduce.insight.tasks import run_job
+from coproduce.insight.exchange.tasks import run_job
 
 from .sweep import MANAGE, VIEW
 

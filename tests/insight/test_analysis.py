@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from coproduce.insight import actions, analysis, frameworks
+from coproduce.insight import cli as insight_cli
 from coproduce.insight.cli import run
 
 # The seed paper's Table 1 (Holland-Hart et al. 2019), counts of 85 public participants.
@@ -243,8 +244,25 @@ def test_table1_special_attribute_refused_without_permission(small):
 
 
 def test_table1_unknown_attribute(small):
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as raised:
         analysis.table1(small, by=["shoe_size"])
+    assert raised.value.messages == [
+        "The study has no attribute called “shoe_size” that you can see. Choose one of: "
+        "Role (role), Setting (setting), Sample group (sample_group), Area (area), "
+        "Employment (employment), Deprivation quintile (deprivation_quintile)."
+    ]
+
+
+def test_table1_by_label_in_any_case(small):
+    by_label = analysis.table1(small, by=["SETTING"], split="Role")
+    by_name = analysis.table1(small, by=["setting"], split="role")
+    assert by_label == by_name
+
+
+def test_cli_table1_by_label(small):
+    out = io.StringIO()
+    insight_cli.cli_table1(_cli(["table1", "outputs", "--by", "Setting"]), out=out)
+    assert out.getvalue().splitlines()[4] == "| Setting | primary | 3 (50) |"
 
 
 def test_table1_tabular_both_forms(small):
@@ -454,20 +472,39 @@ def test_send_to_project_records_inputs_once(world, coded):
         by=None, theme=coded.theme, function="training", note="Protected time.", selected=True
     )
     actions.set_candidate(by=None, theme=coded.theme, function="enablement", selected=False)
-    made = analysis.send_to_project(by=world["admin"].user, study=coded.study)
+    made = actions.send_to_project(by=world["admin"].user, study=coded.study)
     assert [i.text for i in made] == [
         "Barrier: Appointment time (Physical opportunity). Suggested intervention: Training. "
         "Protected time."
     ]
     assert made[0].contributor_label == "Insight study: Coproduction in Wales"
     assert made[0].source == "other"
-    assert analysis.send_to_project(by=world["admin"].user, study=coded.study) == []
+    assert actions.send_to_project(by=world["admin"].user, study=coded.study) == []
     assert Input.objects.filter(project=world["project"]).count() == 1
+
+
+def test_send_to_project_sends_once_whatever_the_language(world, coded):
+    from django.utils import translation
+
+    from coproduce.core.models import AuditEvent
+    from coproduce.reports.models import Input
+
+    actions.set_candidate(by=None, theme=coded.theme, function="training", selected=True)
+    made = actions.send_to_project(by=world["admin"].user, study=coded.study)
+    # The wording of the input depends on the language; whether it was sent does not.
+    with translation.override("cy"):
+        assert actions.send_to_project(by=world["admin"].user, study=coded.study) == []
+    assert list(Input.objects.filter(project=world["project"])) == made
+    events = AuditEvent.objects.filter(action="study.send_to_project")
+    assert [e.changes["inputs"] for e in events] == [[made[0].pk]]
+    # An input deleted from the log frees the candidate to be sent again.
+    made[0].delete()
+    assert len(actions.send_to_project(by=world["admin"].user, study=coded.study)) == 1
 
 
 def test_send_to_project_nothing_chosen(world, coded):
     with pytest.raises(ValidationError):
-        analysis.send_to_project(by=world["admin"].user, study=coded.study)
+        actions.send_to_project(by=world["admin"].user, study=coded.study)
 
 
 # Agreement -------------------------------------------------------------------------------------
@@ -613,7 +650,7 @@ def _cli(argv):
 def test_cli_table1_csv(small, capsys):
     args = _cli(["table1", "outputs", "--by", "role", "--split", "setting", "--format", "csv"])
     out = io.StringIO()
-    assert analysis.cli_table1(args, out=out) == 0
+    assert insight_cli.cli_table1(args, out=out) == 0
     lines = out.getvalue().splitlines()
     assert lines[0] == (
         "Characteristic,Value,primary (n = 3) n,primary (n = 3) %,secondary (n = 2) n,"
@@ -629,7 +666,7 @@ def test_cli_table1_csv(small, capsys):
 
 def test_cli_table1_markdown(small):
     out = io.StringIO()
-    analysis.cli_table1(_cli(["table1", "outputs", "--by", "setting"]), out=out)
+    insight_cli.cli_table1(_cli(["table1", "outputs", "--by", "setting"]), out=out)
     assert out.getvalue() == (
         "Table 1: participant characteristics\n\n"
         "| Characteristic | Value | Total (n = 6) |\n"
@@ -648,7 +685,7 @@ def test_cli_errors_exit_2(small, capsys):
 
 def test_cli_barriers_csv(coded):
     out = io.StringIO()
-    analysis.cli_barriers(_cli(["barriers", "coded", "--format", "csv"]), out=out)
+    insight_cli.cli_barriers(_cli(["barriers", "coded", "--format", "csv"]), out=out)
     lines = out.getvalue().splitlines()
     assert lines[0] == (
         "COM-B sub-component,Barrier or facilitator,Theme or code,Participants,Sources,"
@@ -659,7 +696,7 @@ def test_cli_barriers_csv(coded):
 
 def test_cli_agreement_markdown(two_coders):
     out = io.StringIO()
-    analysis.cli_agreement(_cli(["agreement", "agree", "--unit", "turn"]), out=out)
+    insight_cli.cli_agreement(_cli(["agreement", "agree", "--unit", "turn"]), out=out)
     assert out.getvalue() == (
         "| Code | Krippendorff's alpha | Cohen's kappa: X and Y |\n"
         "|---|---|---|\n"
@@ -673,7 +710,7 @@ def test_cli_agreement_json(two_coders):
     import json
 
     out = io.StringIO()
-    analysis.cli_agreement(_cli(["agreement", "agree", "--format", "json"]), out=out)
+    insight_cli.cli_agreement(_cli(["agreement", "agree", "--format", "json"]), out=out)
     assert json.loads(out.getvalue()) == {
         "unit": "turn",
         "units": 4,

@@ -26,7 +26,8 @@ def test_after_restore_rebuilds_a_lost_index_keeping_passage_ids(world):
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute(
-                f"INSERT INTO {search.FTS_TABLE}({search.FTS_TABLE}) VALUES ('delete-all')"
+                f"INSERT INTO {search.sqlite.FTS_TABLE}({search.sqlite.FTS_TABLE}) "
+                "VALUES ('delete-all')"
             )
     else:
         SearchPassage.objects.update(vector=None)

@@ -898,7 +898,7 @@ def test_meta_round_trip():
 
 
 def test_position_remap_for_crlf():
-    text, remap = exchange._normalise_text("a\r\nb\r\nc")
+    text, remap = exchange.reader._normalise_text("a\r\nb\r\nc")
     assert text == "a\nb\nc"
     assert [remap(p) for p in (0, 1, 2, 3, 4, 5, 6, 7)] == [0, 1, 1, 2, 3, 3, 4, 5]
 
@@ -915,3 +915,118 @@ def test_export_qdpx_reports_progress(rich):
     calls = []
     exchange.export_qdpx(rich["study"], io.BytesIO(), progress=lambda d, t: calls.append((d, t)))
     assert calls == [(1, 2), (2, 2), (2, 2)]
+
+
+# Sources whose text path is not internal:// (issue 16.12) --------------------------------------
+
+NOTES_GUID = "S0000000-0000-4000-8000-000000000002"
+
+
+@pytest.mark.parametrize(
+    "path",
+    [f"{NOTES_GUID}.txt", f"sources/{NOTES_GUID}.txt", f".\\sources\\{NOTES_GUID}.TXT"],
+)
+def test_import_text_path_bare_or_relative_is_found_in_the_archive(world, path):
+    study = _new_study(world)
+    file = _other_tool_file(**{f"internal://{NOTES_GUID}.txt": path})
+    report = actions.import_qdpx(by=None, study=study, file=io.BytesIO(file))
+    assert Source.objects.get(study=study, name="Notes file").text == "Line 1\nRow 2 here\n"
+    assert report["imported"]["codings"] == 4
+    assert "dropped" not in report
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        f"../sources/{NOTES_GUID}.txt",
+        f"/sources/{NOTES_GUID}.txt",
+        f"C:\\Users\\rhian\\{NOTES_GUID}.txt",
+        f"file:///sources/{NOTES_GUID}.txt",
+    ],
+)
+def test_import_text_path_outside_the_archive_drops_its_codings_loudly(world, path):
+    study = _new_study(world)
+    file = _other_tool_file(**{f"internal://{NOTES_GUID}.txt": path})
+    report = actions.import_qdpx(by=None, study=study, file=io.BytesIO(file))
+    assert not Source.objects.filter(study=study, name="Notes file").exists()
+    assert report["imported"]["codings"] == 3
+    assert report["dropped"] == {"sources": ["Notes file"], "codings": 1}
+
+
+def test_job_page_warns_when_codings_were_dropped(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    build(world)
+    client = client_for(world["cochair"])
+    file = _other_tool_file(**{f"internal://{NOTES_GUID}.txt": f"D:\\{NOTES_GUID}.txt"})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("insight:import_qdpx", args=["barriers"]), {"file": _upload(file)}
+        )
+    page = client.get(response["Location"]).content.decode()
+    assert "nhsuk-warning-callout" in page
+    assert "1 coding was not imported because the text of its source was not in the file." in page
+    assert "Sources left out: Notes file" in page
+
+
+def test_cli_import_warns_when_codings_were_dropped(world, tmp_path, capsys):
+    out = tmp_path / "other.qdpx"
+    out.write_bytes(_other_tool_file(**{f"internal://{NOTES_GUID}.txt": "/etc/passwd"}))
+    code = cli.main(
+        ["insight", "import-qdpx", str(out), "--study", "other", "--organisation", "dyffryn-teg"]
+    )
+    captured = capsys.readouterr()
+    assert (code, captured.err) == (
+        0,
+        "warning: 1 codings were not imported: the text of Notes file was not found.\n",
+    )
+    assert json.loads(captured.out)["dropped"] == {"sources": ["Notes file"], "codings": 1}
+
+
+# Special-category attributes from another tool (issue 16.11) ------------------------------------
+
+
+def test_import_flags_plainly_special_category_attributes(world, client_for):
+    study = _new_study(world)
+    file = _other_tool_file(
+        **{
+            'name="Area" typeOfVariable="Text"': 'name="Area" typeOfVariable="Text"/>\n'
+            '    <Variable guid="V0000000-0000-4000-8000-000000000003" name="Ethnic group"'
+            ' typeOfVariable="Text"/>\n'
+            '    <Variable guid="V0000000-0000-4000-8000-000000000004" name="Long-term condition"'
+            ' typeOfVariable="Text"/>\n'
+            '    <Variable guid="V0000000-0000-4000-8000-000000000005" name="Beliefs about care"'
+            ' typeOfVariable="Text"',
+        }
+    )
+    report = actions.import_qdpx(by=None, study=study, file=io.BytesIO(file))
+    flags = dict(study.attributes.values_list("label", "special_category"))
+    assert flags == {
+        "Age": False,
+        "Area": False,
+        "Ethnic group": True,
+        "Long-term condition": True,
+        "Beliefs about care": False,
+    }
+    assert report["special_category"] == ["Ethnic group", "Long-term condition"]
+
+
+def test_import_own_export_keeps_its_special_category_flags(world, rich):
+    # Our own files say either way in the meta line; the list is not consulted.
+    copy = _new_study(world)
+    report = actions.import_qdpx(by=None, study=copy, file=io.BytesIO(_export(rich["study"])))
+    assert "special_category" not in report
+    assert dict(copy.attributes.values_list("name", "special_category")) == dict(
+        rich["study"].attributes.values_list("name", "special_category")
+    )
+
+
+def test_plainly_special_matches_whole_words_in_name_or_label():
+    from coproduce.insight.exchange.tables import plainly_special
+
+    assert plainly_special("disability")
+    assert plainly_special("x", "Sexual orientation")
+    assert plainly_special("gender_identity")
+    assert plainly_special("Crefydd")
+    assert not plainly_special("gender", "Gender")
+    assert not plainly_special("health_board", "Health board")

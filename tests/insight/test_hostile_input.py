@@ -643,7 +643,7 @@ def test_task_that_raises_fails_job_with_reason(
     def broken(study, fp):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(exchange, "codings_xlsx", broken)
+    monkeypatch.setattr(exchange.writer, "codings_xlsx", broken)
     with django_capture_on_commit_callbacks(execute=True):
         job = actions.start_job(by=world["member"].user, study=study, kind="export_xlsx")
     job.refresh_from_db()

@@ -8,6 +8,7 @@ import io
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from coproduce.insight import actions
 from coproduce.insight.models import InterventionCandidate, MatrixCell, StudyRole
@@ -137,7 +138,7 @@ def test_table1_docx_export(world, client_for, small):  # noqa: F811
     assert paragraphs[:3] == [
         "Coproduction in Wales",
         "Table 1: participant characteristics",
-        f"Produced on {timezone.localdate().isoformat()}.",
+        f"Produced on {date_format(timezone.localdate(), 'j F Y')}.",
     ]
     assert rows == [
         ["Characteristic", "Value", "Total (n = 6)"],

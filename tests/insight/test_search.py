@@ -334,7 +334,7 @@ def test_rebuild_command_and_task(objects, capsys):
     study = objects["study"]
     call_command("rebuild_search_index", "--study", study.slug)
     assert capsys.readouterr().out == "6 passage(s) indexed.\n"
-    from coproduce.insight.search_tasks import rebuild_search_index
+    from coproduce.insight.search.tasks import rebuild_search_index
 
     result = rebuild_search_index.enqueue(study.pk)
     assert result.return_value == 6
@@ -476,7 +476,7 @@ def test_similar_page_refused_outside_the_team(objects, client_for, world):
 def test_index_sources_refreshes_planner_statistics_after_a_large_import(objects, monkeypatch):
     from django.test.utils import CaptureQueriesContext
 
-    monkeypatch.setattr(search, "ANALYZE_AFTER", 1)
+    monkeypatch.setattr(search.index, "ANALYZE_AFTER", 1)
     with CaptureQueriesContext(connection) as queries:
         made = search.index_sources([objects["welsh"].pk])
     analysed = [q["sql"] for q in queries if q["sql"].startswith("ANALYZE")]
@@ -489,7 +489,7 @@ def test_index_sources_refreshes_planner_statistics_after_a_large_import(objects
 
 def test_search_pages_stop_at_the_count_limit(objects, monkeypatch):
     # Past COUNT_LIMIT the total reads "more than" and only the first COUNT_LIMIT are listed.
-    monkeypatch.setattr(search, "COUNT_LIMIT", 1)
+    monkeypatch.setattr(search.index, "COUNT_LIMIT", 1)
     study = objects["study"]
     first, total = search.search(study, "nobody", limit=1)
     assert (total, [h.source_name for h in first]) == (2, ["Interview P01"])
@@ -498,7 +498,7 @@ def test_search_pages_stop_at_the_count_limit(objects, monkeypatch):
 
 @pytest.mark.django_db(transaction=True)
 def test_vacuum_search_index_runs_on_postgresql_only():
-    from coproduce.insight.search_tasks import vacuum_search_index
+    from coproduce.insight.search.tasks import vacuum_search_index
 
     assert vacuum_search_index.call() is (connection.vendor == "postgresql")
 
@@ -506,11 +506,18 @@ def test_vacuum_search_index_runs_on_postgresql_only():
 def test_large_indexing_queues_the_vacuum_task(
     objects, monkeypatch, django_capture_on_commit_callbacks
 ):
-    monkeypatch.setattr(search, "ANALYZE_AFTER", 1)
+    monkeypatch.setattr(search.index, "ANALYZE_AFTER", 1)
     with django_capture_on_commit_callbacks() as callbacks:
         search.index_sources([objects["welsh"].pk])
     queued = 1 if connection.vendor == "postgresql" else 0
     assert len(callbacks) == queued
+
+
+def test_search_backend_is_the_databases_own():
+    from coproduce.insight.search import postgresql, sqlite
+
+    expected = postgresql if connection.vendor == "postgresql" else sqlite
+    assert search.backend() is expected
 
 
 def test_tfidf_cosines_match_scikit_learn():
@@ -524,7 +531,7 @@ def test_tfidf_cosines_match_scikit_learn():
         "Nothing in common here.",
         "",
     ]
-    vectorizer = TfidfVectorizer(analyzer=lambda t: search._body(t).split(), sublinear_tf=True)
+    vectorizer = TfidfVectorizer(analyzer=lambda t: search.text._body(t).split(), sublinear_tf=True)
     matrix = vectorizer.fit_transform([text, *others])
     expected = linear_kernel(matrix[0:1], matrix[1:]).ravel().tolist()
     assert search.tfidf_cosines(text, others) == pytest.approx(expected, abs=1e-12)

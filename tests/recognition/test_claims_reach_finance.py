@@ -151,7 +151,7 @@ def test_claim_create_offers_only_organisations_that_process_claims(two_orgs, cl
     text = response.content.decode()
     options = re.findall(r'<option value="(\d*)"\s*>([^<]*)</option>', text)
     assert options == [
-        ("", "- Select an option -"),
+        ("", "Choose an option"),
         (str(two_orgs["org"].pk), "Dyffryn Teg Health Board"),
     ]
     assert (

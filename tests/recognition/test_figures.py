@@ -1,6 +1,12 @@
 from decimal import Decimal
 
-from coproduce.recognition.figures import amount_for, median, percentile, timeliness
+from coproduce.recognition.figures import (
+    amount_for,
+    median,
+    percentile,
+    timeliness,
+    timeliness_of_counts,
+)
 
 
 def test_amount_for_hour_exact_minutes():
@@ -30,3 +36,22 @@ def test_percentile_90_interpolates_exactly():
 
 def test_timeliness_figures():
     assert timeliness([10, 20, 30, 40]) == {"count": 4, "median": 25.0, "p90": 37.0}
+
+
+def test_timeliness_of_counts_figures():
+    assert timeliness_of_counts({10: 1, 20: 1, 30: 1, 40: 1}) == {
+        "count": 4,
+        "median": 25.0,
+        "p90": 37.0,
+    }
+    assert timeliness_of_counts({}) == {"count": 0, "median": None, "p90": None}
+
+
+def test_timeliness_of_counts_same_as_full_list():
+    import collections
+    import random
+
+    draw = random.Random(15)
+    for _ in range(500):
+        days = [draw.randint(-2, 70) for _ in range(draw.randint(1, 60))]
+        assert timeliness_of_counts(collections.Counter(days)) == timeliness(days)

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from coproduce.recognition import actions
+from coproduce.recognition import actions, selectors
 from coproduce.recognition.models import Claim, Contribution, Expense, Rate
 
 from ..factories import MembershipFactory, person_with_user
@@ -192,7 +192,8 @@ def test_rates_page_adds_version(world, client_for):
     assert Rate.objects.get().amount == Decimal("27.50")
 
 
-def test_totals_and_queue_pages(world, client_for):
+def test_totals_and_queue_pages(world, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "today", lambda: datetime.date(2026, 12, 4))
     hourly_rate(world["org"])
     _c, claim = time_claim(world)
     actions.approve_claim(by=None, claim=claim, on=datetime.date(2026, 3, 12))
@@ -201,7 +202,10 @@ def test_totals_and_queue_pages(world, client_for):
     totals = client.get(reverse("recognition:totals", args=[world["org"].slug])).content.decode()
     assert "In all, people gave 2.0 hours, were paid £44.50 and earned 0.0 hours" in totals
     queue = client.get(reverse("recognition:queue", args=[world["org"].slug])).content.decode()
-    assert "10.0 days (median), 10.0 days (90th percentile), over 2 items." in queue
+    assert (
+        "10.0 days (median), 10.0 days (90th percentile), over 2 items paid in the last 12 months."
+        in queue
+    )
 
 
 def test_credits_gift_to_community_organisation(world, client_for):
@@ -303,7 +307,13 @@ def _claims(world, n):
 
 
 @pytest.mark.parametrize(
-    "name", ["recognition:queue", "recognition:export_csv", "recognition:export_xlsx"]
+    "name",
+    [
+        "recognition:queue",
+        "recognition:totals",
+        "recognition:export_csv",
+        "recognition:export_xlsx",
+    ],
 )
 def test_query_count_finance_pages_bounded(world, client_for, name):
     client = client_for(world["finance"])
@@ -314,3 +324,20 @@ def test_query_count_finance_pages_bounded(world, client_for, name):
     _claims(world, 190)
     large = _count(client, path)
     assert large == small
+
+
+def test_finance_queue_counts_items_of_shown_page_only(world, client_for):
+    hourly_rate(world["org"])
+    _claims(world, 30)
+    client = client_for(world["finance"])
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("recognition:queue", args=[world["org"].slug]))
+    assert response.status_code == 200
+    assert response.content.decode().count("1 entry of time, 1 expense") == 25
+    counting = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if 'COUNT(DISTINCT "recognition_contribution"' in q["sql"]
+    ]
+    assert len(counting) == 1
+    assert '"recognition_claim"."id" IN (' in counting[0]

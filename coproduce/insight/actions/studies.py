@@ -404,11 +404,14 @@ def link_turns(*, by, source, speaker, participant) -> int:
 @transaction.atomic
 def seed_framework_codes(*, by, study, framework="comb") -> list[Code]:
     """Preload a framework's codes (COM-B sub-components, or TDF domains under their COM-B
-    parents) with definitions and source. Codes already seeded are left alone."""
+    parents) with definitions and source, in the language the study is being made in (the
+    active one: a study created in Welsh gets Welsh codes). Codes already seeded are left
+    alone."""
     existing = set(study.codes.exclude(framework_key="").values_list("framework_key", flat=True))
     made = []
     if framework == "comb":
         data = frameworks.comb()
+        source = _("Source: %(source)s") % {"source": " ".join(data["source"].split())}
         for i, c in enumerate(data["components"]):
             key = f"comb:{c['key']}"
             if key in existing:
@@ -416,9 +419,9 @@ def seed_framework_codes(*, by, study, framework="comb") -> list[Code]:
             made.append(
                 Code.objects.create(
                     study=study,
-                    name=c["name"],
+                    name=frameworks.localised(c),
                     colour=c["colour"],
-                    definition=f"{c['definition']}\n\nSource: {data['source'].strip()}",
+                    definition=f"{frameworks.localised(c, 'definition')}\n\n{source}",
                     comb=c["key"],
                     framework_key=key,
                     order=i,
@@ -426,6 +429,7 @@ def seed_framework_codes(*, by, study, framework="comb") -> list[Code]:
             )
     elif framework == "tdf":
         data = frameworks.tdf()
+        source = _("Source: %(source)s") % {"source": " ".join(data["source"].split())}
         parents = {c.comb: c for c in study.codes.filter(framework_key__startswith="comb:")}
         for i, d in enumerate(data["domains"]):
             key = f"tdf:{d['key']}"
@@ -436,8 +440,8 @@ def seed_framework_codes(*, by, study, framework="comb") -> list[Code]:
                 Code.objects.create(
                     study=study,
                     parent=parents.get(first),
-                    name=d["name"],
-                    definition=f"Source: {data['source'].strip()}",
+                    name=frameworks.localised(d),
+                    definition=source,
                     comb=first,
                     tdf_domains=[d["key"]],
                     framework_key=key,

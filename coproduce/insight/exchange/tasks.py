@@ -6,11 +6,13 @@ import tempfile
 import time
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.tasks import task
 from django.utils.translation import gettext as _
 
-from . import actions, exchange
-from .models import Job
+from .. import jobs
+from ..models import Job
+from . import importer, reader, writer
 
 logger = logging.getLogger(__name__)
 # Progress is written at most this often (seconds), so a fast job is not slowed by its own bar.
@@ -31,37 +33,44 @@ class _Progress:
         now = time.monotonic()
         if done >= total or now - self.last >= PROGRESS_EVERY:
             self.last = now
-            actions.job_progress(job=self.job, done=done, total=total)
+            jobs.job_progress(job=self.job, done=done, total=total)
 
 
 def _run(job) -> None:
     user = _user_of(job)
     study = job.study
     progress = _Progress(job)
-    actions.job_progress(job=job, done=0, total=0)
+    jobs.job_progress(job=job, done=0, total=0)
     if job.kind in ("import_qdpx", "import_qdc"):
         with job.input_file.open("rb") as fp:
             name = job.input_name or None
+            # Reading reports progress as it goes (its own commits, so the job page and the
+            # reaper see it); writing happens afterwards, in one transaction.
             if job.kind == "import_qdpx":
-                parsed = exchange.read_qdpx(fp, progress=progress, name=name)
-                report = actions.import_qdpx(by=user, study=study, parsed=parsed)
+                parsed = reader.read_qdpx(fp, progress=progress, name=name)
             else:
-                parsed = exchange.read_qdc(fp, name=name)
-                report = actions.import_qdc(by=user, study=study, parsed=parsed)
-        actions.finish_job(job=job, report=report)
+                parsed = reader.read_qdc(fp, name=name)
+        # The import and the job's "done" commit together: a worker killed between them would
+        # otherwise leave an imported study whose job the reaper calls failed and unchanged.
+        with transaction.atomic():
+            if job.kind == "import_qdpx":
+                report = importer.import_qdpx(by=user, study=study, parsed=parsed)
+            else:
+                report = importer.import_qdc(by=user, study=study, parsed=parsed)
+            jobs.finish_job(job=job, report=report)
         return
     include_special = user is not None and user.has_perm("insight.view_special", study)
     with tempfile.TemporaryFile() as out:
         if job.kind == "export_qdpx":
-            counts = exchange.export_qdpx(
+            counts = writer.export_qdpx(
                 study, out, include_special=include_special, progress=progress
             )
             filename = f"{study.slug}.qdpx"
         else:
-            counts = {"codings": exchange.codings_xlsx(study, out)}
+            counts = {"codings": writer.codings_xlsx(study, out)}
             filename = f"{study.slug}-codings.xlsx"
         out.seek(0)
-        actions.finish_job(job=job, report={"exported": counts}, output=out, filename=filename)
+        jobs.finish_job(job=job, report={"exported": counts}, output=out, filename=filename)
 
 
 @task()
@@ -69,16 +78,16 @@ def run_job(job_id: int) -> str:
     """Run one import or export job. A bad file (or one beyond the limits) fails the job with
     the reason and its upload is deleted; anything else is logged and the job fails with a
     general message, keeping the upload so the person can try again. A worker that dies
-    mid-job leaves it running: the next job the worker takes reaps it (actions.reap_jobs)."""
-    actions.reap_jobs(by=None)
+    mid-job leaves it running: the next job the worker takes reaps it (jobs.reap_jobs)."""
+    jobs.reap_jobs(by=None)
     job = Job.objects.select_related("study", "requested_by").get(pk=job_id)
     try:
         _run(job)
     except ValidationError as exc:
-        actions.fail_job(job=job, error=" ".join(exc.messages))
+        jobs.fail_job(job=job, error=" ".join(exc.messages))
     except Exception:
         logger.exception("insight job %s failed", job_id)
-        actions.fail_job(
+        jobs.fail_job(
             job=job, error=_("Something went wrong while running this job."), keep_input=True
         )
     return job.status

@@ -24,10 +24,12 @@ from django.views.generic import TemplateView
 from coproduce.core.mixins import ActionFormView
 from coproduce.people.roles import roles_for
 
-from .. import actions, exchange
-from ..forms.exchange import ImportForm
+from .. import actions
 from ..models import Job, JobStatus
-from .studies import NavMixin
+from ..views.studies import NavMixin
+from . import writer
+from .forms import ImportForm
+from .selectors import study_counts
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 JOB_KINDS = {
@@ -80,7 +82,7 @@ class ExchangePage(NavMixin, TemplateView):
         if context["can_manage"] and "form" not in context:
             context["form"] = ImportForm()
         context.update(
-            counts=exchange.study_counts(self.study),
+            counts=study_counts(self.study),
             jobs=_visible_jobs(self.request, self.study),
             job_kinds=JOB_KINDS,
             statuses=dict(JobStatus.choices),
@@ -97,7 +99,7 @@ class ImportQdpx(NavMixin, ActionFormView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            counts=exchange.study_counts(self.study),
+            counts=study_counts(self.study),
             jobs=_visible_jobs(self.request, self.study),
             job_kinds=JOB_KINDS,
             statuses=dict(JobStatus.choices),
@@ -129,7 +131,7 @@ class ExportQdpx(_BackgroundExport):
 
     def get(self, request, *args, **kwargs):
         out = tempfile.TemporaryFile()
-        counts = exchange.export_qdpx(
+        counts = writer.export_qdpx(
             self.study, out, include_special=_include_special(request, self.study)
         )
         actions.record_export(by=request.user, study=self.study, format="qdpx", counts=counts)
@@ -146,7 +148,7 @@ class ExportQdc(NavMixin, View):
     def get(self, request, *args, **kwargs):
         buffer = io.BytesIO()
         try:
-            counts = exchange.export_qdc(self.study, buffer)
+            counts = writer.export_qdc(self.study, buffer)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return HttpResponseRedirect(reverse("insight:exchange", args=[self.study.slug]))
@@ -161,7 +163,7 @@ class CodingsCsv(NavMixin, View):
     def get(self, request, *args, **kwargs):
         actions.record_export(by=request.user, study=self.study, format="codings_csv")
         response = StreamingHttpResponse(
-            exchange.codings_csv(self.study), content_type="text/csv; charset=utf-8"
+            writer.codings_csv(self.study), content_type="text/csv; charset=utf-8"
         )
         return _attachment(response, f"{self.study.slug}-codings.csv")
 
@@ -171,7 +173,7 @@ class CodingsXlsx(_BackgroundExport):
 
     def get(self, request, *args, **kwargs):
         out = tempfile.TemporaryFile()
-        count = exchange.codings_xlsx(self.study, out)
+        count = writer.codings_xlsx(self.study, out)
         actions.record_export(
             by=request.user, study=self.study, format="codings_xlsx", counts={"codings": count}
         )
@@ -213,6 +215,8 @@ def _report_rows(report: dict) -> dict:
             (str(COUNT_LABELS.get(k, k)), v) for k, v in (report.get(section) or {}).items()
         ]
     rows["skipped"] = report.get("skipped") or []
+    rows["dropped"] = report.get("dropped") or {}
+    rows["special_category"] = report.get("special_category") or []
     return rows
 
 

@@ -21,7 +21,7 @@ class CodingForm(forms.Form):
         label=_("Codes"), choices=(), required=False, widget=FirstBoxCheckboxes
     )
     new_code = forms.CharField(
-        label=_("New code (optional)"),
+        label=_("New code"),
         max_length=200,
         required=False,
         help_text=_("Type a name to make an inductive code and apply it too."),

@@ -1,6 +1,6 @@
 """Reads behind a study's outputs (Table 1, Table 3, the framework matrix, quotes, interventions
-and coder agreement). Each returns plain rows or dicts so coproduce.insight.analysis can stay a
-set of pure computations over them."""
+and coder agreement). Each returns plain rows or dicts so tables.py, interventions.py and
+agreement.py can stay pure computations over them."""
 
 from bisect import bisect_right
 from collections import defaultdict
@@ -127,13 +127,16 @@ def candidates(study) -> dict[tuple[int, str], InterventionCandidate]:
 def selected_candidates(study) -> list[InterventionCandidate]:
     return list(
         InterventionCandidate.objects.filter(theme__study=study, selected=True)
-        .select_related("theme")
+        .select_related("theme", "sent_input")
         .order_by("theme__order", "theme__name", "theme_id", "function")
     )
 
 
-def project_input_texts(project) -> set[str]:
-    """What the project's "you said, we did" log already holds, so a candidate is sent once."""
-    from coproduce.reports.models import Input
-
-    return set(Input.objects.filter(project=project).values_list("text", flat=True))
+def unsent_candidates(study) -> list[InterventionCandidate]:
+    """The candidates marked "take forward" that are not yet an input on the study's project
+    (one sent to another project, before the study was linked to this one, is sent again)."""
+    return [
+        c
+        for c in selected_candidates(study)
+        if c.sent_input_id is None or c.sent_input.project_id != study.project_id
+    ]

@@ -18,7 +18,12 @@ from django.views.generic import TemplateView
 from coproduce.core.mixins import ActionFormView
 
 from .. import actions, analysis, frameworks
-from ..forms.outputs import (
+from ..models import Participant, Theme
+from ..views.base import StudyMixin
+from ..views.studies import study_nav
+from . import actions as output_actions
+from . import selectors
+from .forms import (
     AgreementForm,
     CandidateForm,
     MatrixCellForm,
@@ -27,10 +32,6 @@ from ..forms.outputs import (
     Table1Form,
     VariantForm,
 )
-from ..models import Participant, Theme
-from ..selectors import analysis as selectors
-from .base import StudyMixin
-from .studies import study_nav
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -410,7 +411,7 @@ class SendToProject(StudyMixin, View):
             messages.error(request, _("You cannot add to this project's “you said, we did” log."))
             return back
         try:
-            made = analysis.send_to_project(by=request.user, study=self.study)
+            made = output_actions.send_to_project(by=request.user, study=self.study)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return back

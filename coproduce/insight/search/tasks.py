@@ -1,10 +1,10 @@
-"""Background work on the search index (coproduce.insight.search), run by the task worker."""
+"""Background work on the search index, run by the task worker."""
 
 from django.db import connection
 from django.tasks import task
 
-from . import search
-from .models import Study
+from ..models import SearchPassage, Study
+from . import index
 
 
 @task()
@@ -14,14 +14,14 @@ def rebuild_search_index(study_id: int | None = None) -> int:
     study = Study.objects.filter(pk=study_id).first() if study_id is not None else None
     if study_id is not None and study is None:
         return 0
-    return search.rebuild(study)
+    return index.rebuild(study)
 
 
 @task()
 def compact_search_index() -> int:
     """Rebuild the whole index, clearing entries that SQLite could not remove because a source's
     text had changed before it was unindexed (see the search module)."""
-    return search.rebuild()
+    return index.rebuild()
 
 
 @task()
@@ -34,5 +34,5 @@ def vacuum_search_index() -> bool:
     if connection.vendor != "postgresql" or connection.in_atomic_block:
         return False
     with connection.cursor() as cursor:
-        cursor.execute(f"VACUUM (ANALYZE) {search.SearchPassage._meta.db_table}")
+        cursor.execute(f"VACUUM (ANALYZE) {SearchPassage._meta.db_table}")
     return True

@@ -12,7 +12,7 @@ from django.views.generic import TemplateView
 
 from .. import search
 from ..models import Code, Coder, Source
-from .studies import NavMixin, safe_url
+from ..views.studies import NavMixin, safe_url
 
 PAGE_SIZE = 25
 SIMILAR_SIZE = 10

@@ -352,7 +352,7 @@ def generate(run: Run) -> None:
         for coding, pk in zip(codings, run.ids(Coding, len(codings)), strict=True):
             coding.pk = pk
         run.write(Coding, codings)
-        # The search index is the product's own (insight/search.py), so searches on generated
+        # The search index is the product's own (insight/search/), so searches on generated
         # data find what they would find on imported data.
         made = search.index_sources([s.pk for s in sources])
         run.written["insight.SearchPassage"] = run.written.get("insight.SearchPassage", 0) + made
