@@ -152,33 +152,7 @@ def figures(facts: Iterable[DecisionFacts]) -> PowerFigures:
 
 def decision_facts(project: Project) -> list[DecisionFacts]:
     """Three queries, however many decisions the project has."""
-    supported = set(
-        Position.objects.filter(
-            decision__project=project,
-            perspective__in=LIVED_PERSPECTIVES,
-            stance__in=SUPPORTIVE,
-        ).values_list("decision_id", flat=True)
-    )
-    changed = set(
-        Amendment.objects.filter(
-            decision__project=project,
-            objector_perspective__in=LIVED_PERSPECTIVES,
-            objection_stance__in=OBJECTING,
-        ).values_list("decision_id", flat=True)
-    )
-    rows = Decision.objects.filter(project=project).values_list(
-        "pk",
-        "created_at",
-        "decided_at",
-        "method",
-        "outcome",
-        "proposer_perspective",
-        "taken_outside_group",
-    )
-    return [
-        DecisionFacts(*row, lived_support=row[0] in supported, lived_change=row[0] in changed)
-        for row in rows
-    ]
+    return decision_facts_by_project([project.pk])[project.pk]
 
 
 def decision_facts_by_project(project_ids) -> dict[int, list[DecisionFacts]]:
