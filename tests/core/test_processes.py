@@ -174,8 +174,11 @@ def test_processes_share_the_queue_and_survive_a_killed_worker(tmp_path, databas
     try:
         # The layout: web (several gunicorn workers), two task workers, reminders.
         start("serve", "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2")
-        start("worker0", "worker", "--", "--worker-id", "worker0")
-        start("worker1", "worker", "--", "--worker-id", "worker1")
+        # No start-up delay and a short poll, so that both are taking tasks when the forty
+        # arrive (by default each waits a random while first, and one can take them all).
+        poll = ("--no-startup-delay", "--interval", "0.1")
+        start("worker0", "worker", "--", "--worker-id", "worker0", *poll)
+        start("worker1", "worker", "--", "--worker-id", "worker1", *poll)
         start("reminders", "reminders", "--every", "3600")
         password_file = tmp_path / "password"
         password_file.write_text(PASSWORD + "\n")
